@@ -1,0 +1,9 @@
+"""Subcommands of the `protocol` package."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(commands: argparse._SubParsersAction, benches: argparse._SubParsersAction) -> None:
+    """Adds the protocol's subcommands and benchmarks to the `handmesh` parser."""

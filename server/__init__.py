@@ -1,0 +1,1 @@
+"""HandMesh-RT server side: the ZeroMQ inference server, clients, record/replay, benchmarks."""
