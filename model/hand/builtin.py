@@ -245,7 +245,8 @@ def skin_weights(vertices: np.ndarray, keypoints: np.ndarray) -> np.ndarray:
 
     The wrist bone is the palm: the segments from the wrist to each finger's base and
     along the knuckle row, so palm vertices far from the wrist→middle line still belong
-    to it.
+    to it. A vertex nearest to a finger bone may only follow that finger and the palm:
+    fingers sit a few millimetres apart, close enough for a distance falloff to leak.
     """
     finger_bases = [1, 5, 9, 13, 17]
     palm_starts = np.array([keypoints[0]] * 5 + [keypoints[k] for k in (5, 9, 13)])
@@ -255,6 +256,12 @@ def skin_weights(vertices: np.ndarray, keypoints: np.ndarray) -> np.ndarray:
     joints = list(ARTICULATED_KEYPOINTS[1:])
     children = list(BONE_CHILD_KEYPOINTS[1:])
     distances[:, 1:] = _segment_distances(vertices, keypoints[joints], keypoints[children])
+    finger_of_joint = np.array([-1] + [f for f in range(5) for _ in range(3)])
+    nearest_finger = finger_of_joint[np.argmin(distances, axis=1)][:, None]
+    other_finger = (
+        (nearest_finger >= 0) & (finger_of_joint >= 0) & (finger_of_joint != nearest_finger)
+    )
+    distances[other_finger] = np.inf
     excess = distances - distances.min(axis=1, keepdims=True)
     weights = np.exp(-((excess / SKIN_FALLOFF_M) ** 2))
     weakest = np.argsort(-weights, axis=1, kind="stable")[:, 4:]

@@ -34,7 +34,15 @@ from model.hand.skeleton import (
     keypoints_from_joints_and_tips,
 )
 
-REQUIRED_KEYS = ("v_template", "shapedirs", "posedirs", "J_regressor", "weights", "f", "kintree_table")
+REQUIRED_KEYS = (
+    "v_template",
+    "shapedirs",
+    "posedirs",
+    "J_regressor",
+    "weights",
+    "f",
+    "kintree_table",
+)
 
 
 class ChumpyArray:
@@ -47,6 +55,7 @@ class ChumpyArray:
 
 
 _SPARSE_CLASSES = {"csc_matrix", "csr_matrix", "coo_matrix"}
+_SAFE_BUILTINS = {"object", "set", "frozenset", "list", "dict", "tuple"}  # chumpy state has sets
 _NUMPY_FUNCTIONS = {"_reconstruct", "scalar", "ndarray", "dtype", "_frombuffer"}
 
 
@@ -58,17 +67,31 @@ class _MANOUnpickler(pickle.Unpickler):
             return ChumpyArray
         if module.startswith("scipy.sparse") and name in _SPARSE_CLASSES:
             return getattr(scipy.sparse, name)
-        if module in ("numpy.core.multiarray", "numpy._core.multiarray") and name in _NUMPY_FUNCTIONS:
+        if (
+            module in ("numpy.core.multiarray", "numpy._core.multiarray")
+            and name in _NUMPY_FUNCTIONS
+        ):
             return getattr(np._core.multiarray, name)
-        if module in ("numpy", "numpy.core.numeric", "numpy._core.numeric") and name in {"ndarray", "dtype"}:
+        if module in ("numpy", "numpy.core.numeric", "numpy._core.numeric") and name in {
+            "ndarray",
+            "dtype",
+        }:
             return getattr(np, name)
         if module in ("copy_reg", "copyreg") and name == "_reconstructor":
             import copyreg
 
             return copyreg._reconstructor
-        if module in ("__builtin__", "builtins") and name == "object":
-            return object
-        raise pickle.UnpicklingError(f"MANO file names {module}.{name}, which a MANO file never needs")
+        if module in ("__builtin__", "builtins") and name in _SAFE_BUILTINS:
+            import builtins
+
+            return getattr(builtins, name)
+        if module == "_codecs" and name == "encode":  # how Python 3 writes bytes in protocol 2
+            import codecs
+
+            return codecs.encode
+        raise pickle.UnpicklingError(
+            f"MANO file names {module}.{name}, which a MANO file never needs"
+        )
 
 
 def read_mano_pickle(path: Path) -> dict[str, Any]:
@@ -157,7 +180,9 @@ def estimate_flexion_axes(keypoints: np.ndarray, side: str) -> np.ndarray:
     thumb_bones = bones[1:4]
     thumb_volar = normalize(volar - (thumb_bones @ volar)[:, None] * thumb_bones)
     thumb_roll = mirror * -Anatomy().thumb.roll
-    pads[1:4] = np.einsum("jab,jb->ja", axis_angle_matrix(thumb_bones, np.full(3, thumb_roll)), thumb_volar)
+    pads[1:4] = np.einsum(
+        "jab,jb->ja", axis_angle_matrix(thumb_bones, np.full(3, thumb_roll)), thumb_volar
+    )
     # A mirror flips both the bone and the pad, and d × pad is again the axis about which a
     # positive rotation curls the bone toward the pad: no extra sign for the left hand.
     return normalize(cross(bones, pads))

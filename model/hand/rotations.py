@@ -73,68 +73,39 @@ def rotation_between(
     return axis_angle_matrix(axis, np.arctan2(sin, cos))
 
 
+def _shepperd_rows() -> tuple[np.ndarray, np.ndarray]:
+    """Linear map from a flattened matrix (9,) to Shepperd's four candidate rows (4×4):
+    row k is 4·q_k·q, for q = (x, y, z, w), so any row with a large q_k gives q by scaling."""
+    rows = {  # row: {(entry index 3i+j): coefficient}, constant term
+        0: [({0: 1, 4: -1, 8: -1}, 1), ({1: 1, 3: 1}, 0), ({2: 1, 6: 1}, 0), ({7: 1, 5: -1}, 0)],
+        1: [({1: 1, 3: 1}, 0), ({0: -1, 4: 1, 8: -1}, 1), ({5: 1, 7: 1}, 0), ({2: 1, 6: -1}, 0)],
+        2: [({2: 1, 6: 1}, 0), ({5: 1, 7: 1}, 0), ({0: -1, 4: -1, 8: 1}, 1), ({3: 1, 1: -1}, 0)],
+        3: [({7: 1, 5: -1}, 0), ({2: 1, 6: -1}, 0), ({3: 1, 1: -1}, 0), ({0: 1, 4: 1, 8: 1}, 1)],
+    }
+    linear, constant = np.zeros((9, 16)), np.zeros(16)
+    for row, terms in rows.items():
+        for column, (coefficients, offset) in enumerate(terms):
+            for entry, value in coefficients.items():
+                linear[entry, 4 * row + column] = value
+            constant[4 * row + column] = offset
+    return linear, constant
+
+
+_SHEPPERD_LINEAR, _SHEPPERD_CONSTANT = _shepperd_rows()
+
+
 def matrix_to_quaternion(matrices: np.ndarray) -> np.ndarray:
     """Rotation matrices (..., 3, 3) → unit quaternions (..., 4) as (x, y, z, w), w ≥ 0.
 
-    Uses the largest of the four candidate denominators (Shepperd's method) so the result
-    is accurate for every rotation, including half turns.
+    Shepperd's method: of four algebraically equal formulas, use the one dividing by the
+    largest quaternion component, so the result is accurate for every rotation, half turns
+    included. All four come from one matrix product, which keeps it cheap at batch 1.
     """
-    m = matrices
-    trace = m[..., 0, 0] + m[..., 1, 1] + m[..., 2, 2]
-    candidates = np.stack(
-        [
-            1.0 + 2.0 * m[..., 0, 0] - trace,
-            1.0 + 2.0 * m[..., 1, 1] - trace,
-            1.0 + 2.0 * m[..., 2, 2] - trace,
-            1.0 + trace,
-        ],
-        axis=-1,
-    )
-    best = np.argmax(candidates, axis=-1)
-    scale = np.sqrt(np.maximum(np.take_along_axis(candidates, best[..., None], -1), _EPS))
-    # Each row: the quaternion times 2·(its largest component), for each choice of largest.
-    rows = np.stack(
-        [
-            np.stack(
-                [
-                    candidates[..., 0],
-                    m[..., 0, 1] + m[..., 1, 0],
-                    m[..., 0, 2] + m[..., 2, 0],
-                    m[..., 2, 1] - m[..., 1, 2],
-                ],
-                -1,
-            ),
-            np.stack(
-                [
-                    m[..., 0, 1] + m[..., 1, 0],
-                    candidates[..., 1],
-                    m[..., 1, 2] + m[..., 2, 1],
-                    m[..., 0, 2] - m[..., 2, 0],
-                ],
-                -1,
-            ),
-            np.stack(
-                [
-                    m[..., 0, 2] + m[..., 2, 0],
-                    m[..., 1, 2] + m[..., 2, 1],
-                    candidates[..., 2],
-                    m[..., 1, 0] - m[..., 0, 1],
-                ],
-                -1,
-            ),
-            np.stack(
-                [
-                    m[..., 2, 1] - m[..., 1, 2],
-                    m[..., 0, 2] - m[..., 2, 0],
-                    m[..., 1, 0] - m[..., 0, 1],
-                    candidates[..., 3],
-                ],
-                -1,
-            ),
-        ],
-        axis=-2,
-    )
-    quaternion = np.take_along_axis(rows, best[..., None, None], -2)[..., 0, :] / (2.0 * scale)
+    flat = matrices.reshape(*matrices.shape[:-2], 9)
+    rows = (flat @ _SHEPPERD_LINEAR + _SHEPPERD_CONSTANT).reshape(*flat.shape[:-1], 4, 4)
+    diagonal = np.einsum("...ii->...i", rows)
+    best = np.take_along_axis(rows, np.argmax(diagonal, axis=-1)[..., None, None], -2)[..., 0, :]
+    quaternion = normalize(best)
     return quaternion * np.where(quaternion[..., 3:] < 0, -1.0, 1.0)
 
 
