@@ -40,8 +40,59 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     render.add_argument(
         "--hand", default=None, help="hand model: builtin (default), a .npz, or a MANO .pkl"
     )
-    render.add_argument("--size", type=int, default=480, help="image size in pixels (default 480)")
+    render.add_argument("--size", type=int, default=320, help="tile size in pixels (default 320)")
     render.set_defaults(run=_hand_render)
+
+    synth = commands.add_parser(
+        "synth",
+        help="render synthetic hand images with ground truth in FreiHAND's layout",
+        description="Renders the built-in hand in random plausible poses, shapes, skin tones, "
+        "lights, backgrounds and cameras, and writes FreiHAND's official layout "
+        "(DIR/training/rgb/%%08d.jpg, DIR/training_K.json, ..._xyz.json, ..._verts.json, "
+        "..._mano.json, ..._scale.json). Each sample depends only on (seed, split, index): "
+        "deterministic for any worker count; an interrupted run resumes when started again "
+        "with the same arguments.",
+    )
+    synth.add_argument("--out", type=Path, required=True, help="output folder (created)")
+    synth.add_argument("--n", type=int, required=True, help="number of samples")
+    synth.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    synth.add_argument("--split", choices=("training", "evaluation"), default="training")
+    synth.add_argument(
+        "--left-fraction",
+        type=float,
+        default=0.2,
+        help="share of mirrored left hands (default 0.2)",
+    )
+    synth.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    synth.set_defaults(run=_synth)
+
+    sequence = commands.add_parser(
+        "synth-seq",
+        help="render a smooth synthetic hand motion at camera resolution",
+        description="Renders open hand → fist → point → pinch → wave at 30 fps, 640×480, with the "
+        "wrist moving through the frame, and writes frames + ground truth (see docs/data.md).",
+    )
+    sequence.add_argument("--out", type=Path, required=True, help="output file (.zip)")
+    sequence.add_argument("--seconds", type=float, default=6.0, help="length (default 6 s)")
+    sequence.add_argument("--fps", type=int, default=30, help="frame rate (default 30)")
+    sequence.add_argument("--width", type=int, default=640)
+    sequence.add_argument("--height", type=int, default=480)
+    sequence.add_argument(
+        "--seed", type=int, default=0, help="skin, lights, background (default 0)"
+    )
+    sequence.set_defaults(run=_synth_sequence)
+
+    sheet = commands.add_parser(
+        "sheet",
+        help="contact sheet of a FreiHAND-layout folder with keypoints drawn",
+        description="Draws the projected ground-truth keypoints on the first images of a split "
+        "(synthetic or the real FreiHAND) and tiles them into one PNG.",
+    )
+    sheet.add_argument("data", type=Path, help="FreiHAND-layout folder")
+    sheet.add_argument("--out", type=Path, required=True, help="output PNG")
+    sheet.add_argument("--split", choices=("training", "evaluation"), default="training")
+    sheet.add_argument("--count", type=int, default=24, help="number of images (default 24)")
+    sheet.set_defaults(run=_sheet)
 
     from model.hand import bench
 
@@ -99,4 +150,40 @@ def _hand_render(args: argparse.Namespace) -> int:
 
     for path in render_pose_gallery(args.out, args.hand, args.size):
         print(f"wrote {path}")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    import time
+
+    from model.data.synth import SynthSettings, generate
+
+    if args.n <= 0:
+        raise ValueError("--n must be positive")
+    if not 0.0 <= args.left_fraction <= 1.0:
+        raise ValueError("--left-fraction must be between 0 and 1")
+    settings = SynthSettings(seed=args.seed, split=args.split, left_fraction=args.left_fraction)
+    start = time.perf_counter()
+    generate(args.out, args.n, settings, workers=args.workers)
+    seconds = time.perf_counter() - start
+    rate = args.n / seconds
+    print(f"wrote {args.n} {args.split} samples to {args.out}: {seconds:.1f} s, {rate:.1f} img/s")
+    return 0
+
+
+def _sheet(args: argparse.Namespace) -> int:
+    from model.data.sheet import write_contact_sheet
+
+    print(f"wrote {write_contact_sheet(args.data, args.out, args.split, args.count)}")
+    return 0
+
+
+def _synth_sequence(args: argparse.Namespace) -> int:
+    from model.data.sequence import SequenceSettings, render_sequence
+
+    if args.seconds <= 0 or args.fps <= 0 or args.width < 32 or args.height < 32:
+        raise ValueError("--seconds and --fps must be positive and the image at least 32×32")
+    settings = SequenceSettings(args.seconds, args.fps, args.width, args.height, args.seed)
+    path = render_sequence(args.out, settings)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0

@@ -24,15 +24,15 @@ def _pose(thumb: list[list[float]], fingers: list[list[list[float]]]) -> np.ndar
 
 _CURLED = [[1.45, 0.0, 0.0], [1.75, 0.0, 0.0], [1.0, 0.0, 0.0]]
 _STRAIGHT = [[0.0, 0.0, 0.0]] * 3
+# Thumb angles found by a grid search within the joint limits: the fist's thumb tip rests on
+# the middle finger's middle phalanx; the pinch's meets the index fingertip.
+_THUMB_OVER_FINGERS = [[0.4, 0.0, -0.3], [0.55, 0.0, 0.0], [1.05, 0.0, 0.0]]
 NAMED_POSES: dict[str, np.ndarray] = {
     "rest": np.zeros((NUM_JOINTS, 3)),
-    "fist": _pose([[0.45, 0.35, 0.35], [0.75, 0.0, 0.0], [0.7, 0.0, 0.0]], [_CURLED] * 4),
-    "point": _pose(
-        [[0.5, 0.3, 0.3], [0.65, 0.0, 0.0], [0.55, 0.0, 0.0]],
-        [_STRAIGHT, _CURLED, _CURLED, _CURLED],
-    ),
+    "fist": _pose(_THUMB_OVER_FINGERS, [_CURLED] * 4),
+    "point": _pose(_THUMB_OVER_FINGERS, [_STRAIGHT, _CURLED, _CURLED, _CURLED]),
     "pinch": _pose(
-        [[0.55, 0.55, 0.45], [0.25, 0.0, 0.0], [0.25, 0.0, 0.0]],
+        [[0.4, -0.2, 0.3], [0.3, 0.0, 0.0], [0.3, 0.0, 0.0]],
         [[[0.75, 0.0, 0.0], [0.8, 0.0, 0.0], [0.35, 0.0, 0.0]]]
         + [[[0.35, 0.0, 0.0], [0.45, 0.0, 0.0], [0.25, 0.0, 0.0]]] * 3,
     ),
