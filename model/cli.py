@@ -86,10 +86,10 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         "sheet",
         help="contact sheet of a FreiHAND-layout folder with keypoints drawn",
         description="Draws the projected ground-truth keypoints on the first images of a split "
-        "(synthetic or the real FreiHAND) and tiles them into one PNG.",
+        "(synthetic or the real FreiHAND) and tiles them into one image.",
     )
     sheet.add_argument("data", type=Path, help="FreiHAND-layout folder")
-    sheet.add_argument("--out", type=Path, required=True, help="output PNG")
+    sheet.add_argument("--out", type=Path, required=True, help="output image (.png or .jpg)")
     sheet.add_argument("--split", choices=("training", "evaluation"), default="training")
     sheet.add_argument("--count", type=int, default=24, help="number of images (default 24)")
     sheet.set_defaults(run=_sheet)
