@@ -1,0 +1,1 @@
+"""The network: pooling-attention backbone, multi-scale heatmaps, mesh decoder, losses."""
