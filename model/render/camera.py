@@ -48,12 +48,17 @@ def depth_range(depths_m: np.ndarray) -> tuple[float, float] | None:
 
     Returns None when no vertex is in front of the near limit: nothing can be visible. The
     margins (half the nearest depth, twice the farthest) keep every vertex inside the depth
-    range and still leave 24-bit depth far finer than a millimetre at hand distances.
+    range and still leave 24-bit depth far finer than a millimetre at hand distances. A
+    face is as near as its nearest vertex, unless it reaches behind the camera: then the
+    near plane is the closest allowed, MIN_NEAR_M.
     """
     ahead = depths_m[depths_m > MIN_NEAR_M]
     if ahead.size == 0:
         return None
-    return max(float(ahead.min()) * 0.5, MIN_NEAR_M), float(ahead.max()) * 2.0
+    far = float(ahead.max()) * 2.0
+    if ahead.size < depths_m.size:
+        return MIN_NEAR_M, far  # faces reaching behind the camera come arbitrarily close
+    return max(float(ahead.min()) * 0.5, MIN_NEAR_M), far
 
 
 def clip_from_camera(K: np.ndarray, width: int, height: int, near: float, far: float) -> np.ndarray:

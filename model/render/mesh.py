@@ -5,8 +5,8 @@ outside, so in a right-handed frame ``(v1 - v0) × (v2 - v0)`` points out of the
 OpenCV camera frame is right-handed too (the y-down axis is paired with a forward z), so the
 same cross product gives outward normals in camera space; no sign flip for "y down" is
 needed. In the *image* a front face then also runs counter-clockwise (as seen on screen,
-rows downward). :func:`signed_volume` and :func:`winding_balance` tell the winding of a
-closed mesh; the renderer checks it before culling back faces.
+rows downward). :func:`signed_volume` tells the winding of a closed mesh; the renderer
+checks it (:func:`winding_is_inverted`) before culling back faces.
 """
 
 from __future__ import annotations
@@ -60,28 +60,32 @@ def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return np.divide(summed, length, out=np.zeros_like(summed), where=length > 0).astype(np.float32)
 
 
-def _volume_terms(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """Signed volumes (F,) of the tetrahedra joining each face to the vertex centroid, m³.
-
-    Taken about the centroid rather than the origin so that a hole (an open wrist) only
-    misses a small cone, whatever the distance to the camera."""
+def _centred(vertices: np.ndarray) -> np.ndarray:
+    """Vertices (V, 3) float64 relative to their mean: volumes taken about the mesh's own
+    centre, so a hole (an open wrist) only misses a small cone, however far the camera."""
     points = np.asarray(vertices, dtype=np.float64)
-    points = points - points.mean(axis=0)
-    normals = face_normals_area_weighted(points, np.asarray(faces))
-    return np.einsum("ij,ij->i", points[np.asarray(faces)[:, 0]], normals) / 6.0
+    return points - points.mean(axis=0)
 
 
 def signed_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
     """Signed volume (m³) enclosed by a closed mesh (V, 3), (F, 3): positive when its faces
     wind counter-clockwise seen from outside (outward normals), negative the other way."""
-    return float(_volume_terms(vertices, faces).sum())
+    points, faces = _centred(vertices), np.asarray(faces)
+    normals = face_normals_area_weighted(points, faces)
+    return float(np.einsum("ij,ij->", points[faces[:, 0]], normals) / 6.0)
 
 
-def winding_balance(vertices: np.ndarray, faces: np.ndarray) -> float:
-    """Signed volume over its unsigned sum, in [-1, 1]: near 1 for a closed mesh with
-    outward winding (exactly 1 if it is convex), near -1 for inverted winding, about 0 for
-    flat or open patches whose winding the volume cannot tell (and 0 for a degenerate
-    mesh). The renderer refuses to cull back faces of a mesh clearly below 0."""
-    terms = _volume_terms(vertices, faces)
-    total = np.abs(terms).sum()
-    return float(terms.sum() / total) if total > 0 else 0.0
+def winding_is_inverted(vertices: np.ndarray, faces: np.ndarray) -> bool:
+    """True when a closed (or nearly closed) mesh winds clockwise seen from outside.
+
+    A closed surface's area-weighted normals sum to zero; when they nearly do (within a
+    tenth of the total area, which a hand with an open wrist meets), the sign of the
+    enclosed volume tells the winding. Open patches (a quad, a floor) give False: their
+    winding says which side is the front, and nothing here can know which was meant.
+    """
+    points, faces = _centred(vertices), np.asarray(faces)
+    normals = face_normals_area_weighted(points, faces)
+    total_area = np.linalg.norm(normals, axis=1).sum()
+    if total_area == 0 or np.linalg.norm(normals.sum(axis=0)) > 0.1 * total_area:
+        return False
+    return float(np.einsum("ij,ij->", points[faces[:, 0]], normals)) < 0

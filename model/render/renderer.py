@@ -2,7 +2,9 @@
 
 One Renderer owns a GL context and its render targets for one image size; creating it
 costs tens of milliseconds, a render a few milliseconds, so make one per process (per
-data-loader worker) and reuse it. Not thread-safe: the GL context belongs to one thread.
+data-loader worker) and reuse it. Several renderers may live in one process (each makes
+its context current for the length of a render). Not thread-safe: use a renderer from one
+thread at a time.
 
 Two passes per image:
 1. surface, one sample per pixel at its centre, depth-tested: shaded colour, visible face
@@ -21,7 +23,7 @@ leaves its image unchanged. That needs faces wound counter-clockwise seen from o
 (model.render.mesh); since the camera frame has y down, GL's window rows run down the
 image too, and there a front face appears clockwise, which is what the cull state says.
 A mesh that is open (so its inside can be seen) or wound the other way must be rendered
-with ``cull_back_faces=False``; a mesh whose winding is clearly inverted is refused.
+with ``cull_back_faces=False``; a closed mesh wound inside out is refused.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from model.render.camera import clip_from_camera, depth_range, pixel_bounds, val
 from model.render.context import create_headless_context
 from model.render.fringe import fill_fringe
 from model.render.lighting import DirectionalLight, Shading, make_shading, validate_albedo
-from model.render.mesh import validate_mesh, vertex_normals, winding_balance
+from model.render.mesh import validate_mesh, vertex_normals, winding_is_inverted
 from model.render.shaders import (
     COVERAGE_FRAGMENT,
     COVERAGE_VERTEX,
@@ -90,13 +92,15 @@ class Renderer:
         self.width, self.height = int(width), int(height)
         self._ctx = create_headless_context(raster_threads)
         if not 1 <= samples <= max(self._ctx.max_samples, 1):
+            offered = self._ctx.max_samples
             self._ctx.release()
-            raise ValueError(f"samples must be in [1, {self._ctx.max_samples}], got {samples}")
+            raise ValueError(f"samples must be in [1, {offered}], got {samples}")
         self.samples = samples
-        self._ctx.front_face = "cw"  # front faces, seen in GL's y-down window (see above)
-        self._ctx.cull_face = "back"
-        self._make_targets()
-        self._make_programs()
+        with self._ctx:
+            self._ctx.front_face = "cw"  # front faces, seen in GL's y-down window (see above)
+            self._ctx.cull_face = "back"
+            self._make_targets()
+            self._make_programs()
 
     def _make_targets(self) -> None:
         size = (self.width, self.height)
@@ -178,7 +182,7 @@ class Renderer:
         K = validate_intrinsics(K)
         albedos = validate_albedo(albedo, len(vertices))
         shading = make_shading(lights, ambient, specular, shininess)
-        if cull_back_faces and winding_balance(vertices, faces) < -0.5:
+        if cull_back_faces and winding_is_inverted(vertices, faces):
             raise ValueError(
                 "the faces wind clockwise seen from outside (their normals point inward), so "
                 "culling back faces would show the mesh's inside: reverse each face "
@@ -187,12 +191,13 @@ class Renderer:
         planes = depth_range(vertices[:, 2]) if near_far is None else _check_planes(near_far)
         if planes is None:
             return self._empty_result()
-        self._upload(vertices, faces, albedos)
         clip = clip_from_camera(K, self.width, self.height, *planes)
-        self._set_uniforms(clip, shading, srgb)
         bounds = pixel_bounds(K, vertices, planes[0], self.width, self.height, _BOUNDS_MARGIN_PX)
-        self._draw(3 * len(faces), cull_back_faces, bounds)
-        return self._read(bounds)
+        with self._ctx:  # current on this thread, whichever renderer was used last
+            self._upload(vertices, faces, albedos)
+            self._set_uniforms(clip, shading, srgb)
+            self._draw(3 * len(faces), cull_back_faces, bounds)
+            return self._read(bounds)
 
     def _upload(self, vertices: np.ndarray, faces: np.ndarray, albedos: np.ndarray) -> None:
         normals = vertex_normals(vertices, faces)
@@ -226,7 +231,7 @@ class Renderer:
         ctx.enable(moderngl.CULL_FACE) if cull_back_faces else ctx.disable(moderngl.CULL_FACE)
         ctx.enable(moderngl.DEPTH_TEST)
         self._surface_target.use()
-        self._surface_target.clear(-1, -1, -1, -1, depth=1.0)  # colour clamps to 0
+        self._surface_target.clear(depth=1.0)  # face 0 = background, see SURFACE_FRAGMENT
         self._surface_vao.render(moderngl.TRIANGLES, vertices=corner_count)
         ctx.disable(moderngl.DEPTH_TEST)
         self._coverage_target.use()
@@ -247,7 +252,8 @@ class Renderer:
         self._surface_target.read_into(face_id, components=1, attachment=1, dtype="i4")
         self._surface_target.read_into(depth, components=1, attachment=2, dtype="f4")
         self._resolved_target.read_into(coverage, components=1, dtype="f4")
-        mask = face_id >= 0
+        mask = face_id > 0
+        face_id -= 1
         depth[~mask] = np.inf
         left, top, width, height = bounds
         inside = np.s_[top : top + height, left : left + width]

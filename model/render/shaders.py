@@ -1,9 +1,11 @@
 """GLSL programs of the renderer's two passes (see model.render.renderer).
 
 ``SURFACE_*`` runs once per pixel, at its centre, into three targets: the lit colour, the
-visible face's index (gl_PrimitiveID: the triangle's position in the index buffer) and
-the camera depth z in meters (1 / gl_FragCoord.w, which is exactly the clip w = z of the
-surface point on the pixel's ray). ``COVERAGE_*`` writes 1 into every covered sample of a
+visible face's index plus one (gl_PrimitiveID is the triangle's position in the index
+buffer; the +1 lets all targets be cleared to 0, as moderngl clears every attachment with
+one float value and an integer target cannot take -1 that way) and the camera depth z in
+meters (1 / gl_FragCoord.w, which is exactly the clip w = z of the surface point on the
+pixel's ray). ``COVERAGE_*`` writes 1 into every covered sample of a
 multisampled target; its shader is trivial because llvmpipe runs fragment shaders once per
 *sample*, which would make shading under MSAA cost samples× as much.
 """
@@ -66,7 +68,7 @@ void main() {{
     }}
     vec3 color = clamp(v_albedo * diffuse + specular * highlight, 0.0, 1.0);
     out_color = encode_srgb ? linear_to_srgb(color) : color;
-    out_face = gl_PrimitiveID;
+    out_face = gl_PrimitiveID + 1;
     out_depth = 1.0 / gl_FragCoord.w;
 }}
 """
