@@ -39,19 +39,23 @@ def validate_mesh(vertices_cam_m: np.ndarray, faces: np.ndarray) -> tuple[np.nda
 
 
 def face_normals_area_weighted(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """Per-face ``(v1 - v0) × (v2 - v0)`` (F, 3): outward for counter-clockwise faces, with
-    length twice the face's area, which is the weight smooth normals want."""
-    corners = vertices[faces]
+    """Per-face ``(v1 - v0) × (v2 - v0)`` (F, 3), float64: outward for counter-clockwise
+    faces, with length twice the face's area, which is the weight smooth normals want. The
+    functions below take it precomputed, so a render computes it once."""
+    corners = np.asarray(vertices, dtype=np.float64)[np.asarray(faces)]
     return np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
 
 
-def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+def vertex_normals(
+    vertices: np.ndarray, faces: np.ndarray, face_normals: np.ndarray | None = None
+) -> np.ndarray:
     """Unit smooth-shading normals (V, 3), float32: the area-weighted mean of the normals of
     the faces around each vertex (larger faces count more, so thin slivers do not tilt the
     shading). A vertex used by no face, or only by degenerate ones, gets a zero normal."""
-    per_face = face_normals_area_weighted(vertices.astype(np.float64), faces)
-    corner_vertex = faces.ravel()
-    per_corner = np.repeat(per_face, 3, axis=0)
+    if face_normals is None:
+        face_normals = face_normals_area_weighted(vertices, faces)
+    corner_vertex = np.asarray(faces).ravel()
+    per_corner = np.repeat(face_normals, 3, axis=0)
     summed = np.stack(
         [np.bincount(corner_vertex, per_corner[:, k], minlength=len(vertices)) for k in range(3)],
         axis=1,
@@ -60,22 +64,25 @@ def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return np.divide(summed, length, out=np.zeros_like(summed), where=length > 0).astype(np.float32)
 
 
-def _centred(vertices: np.ndarray) -> np.ndarray:
-    """Vertices (V, 3) float64 relative to their mean: volumes taken about the mesh's own
-    centre, so a hole (an open wrist) only misses a small cone, however far the camera."""
-    points = np.asarray(vertices, dtype=np.float64)
-    return points - points.mean(axis=0)
-
-
-def signed_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
+def signed_volume(
+    vertices: np.ndarray, faces: np.ndarray, face_normals: np.ndarray | None = None
+) -> float:
     """Signed volume (m³) enclosed by a closed mesh (V, 3), (F, 3): positive when its faces
-    wind counter-clockwise seen from outside (outward normals), negative the other way."""
-    points, faces = _centred(vertices), np.asarray(faces)
-    normals = face_normals_area_weighted(points, faces)
-    return float(np.einsum("ij,ij->", points[faces[:, 0]], normals) / 6.0)
+    wind counter-clockwise seen from outside (outward normals), negative the other way.
+
+    Summed over tetrahedra from the vertices' mean rather than the origin, so that for a
+    mesh with a hole (an open wrist) only a small cone is missing, however far the camera.
+    """
+    if face_normals is None:
+        face_normals = face_normals_area_weighted(vertices, faces)
+    points = np.asarray(vertices, dtype=np.float64)
+    first_corners = points[np.asarray(faces)[:, 0]] - points.mean(axis=0)
+    return float(np.einsum("ij,ij->", first_corners, face_normals) / 6.0)
 
 
-def winding_is_inverted(vertices: np.ndarray, faces: np.ndarray) -> bool:
+def winding_is_inverted(
+    vertices: np.ndarray, faces: np.ndarray, face_normals: np.ndarray | None = None
+) -> bool:
     """True when a closed (or nearly closed) mesh winds clockwise seen from outside.
 
     A closed surface's area-weighted normals sum to zero; when they nearly do (within a
@@ -83,9 +90,9 @@ def winding_is_inverted(vertices: np.ndarray, faces: np.ndarray) -> bool:
     enclosed volume tells the winding. Open patches (a quad, a floor) give False: their
     winding says which side is the front, and nothing here can know which was meant.
     """
-    points, faces = _centred(vertices), np.asarray(faces)
-    normals = face_normals_area_weighted(points, faces)
-    total_area = np.linalg.norm(normals, axis=1).sum()
-    if total_area == 0 or np.linalg.norm(normals.sum(axis=0)) > 0.1 * total_area:
+    if face_normals is None:
+        face_normals = face_normals_area_weighted(vertices, faces)
+    total_area = np.linalg.norm(face_normals, axis=1).sum()
+    if total_area == 0 or np.linalg.norm(face_normals.sum(axis=0)) > 0.1 * total_area:
         return False
-    return float(np.einsum("ij,ij->", points[faces[:, 0]], normals)) < 0
+    return signed_volume(vertices, faces, face_normals) < 0

@@ -39,7 +39,12 @@ from model.render.camera import clip_from_camera, depth_range, pixel_bounds, val
 from model.render.context import create_headless_context
 from model.render.fringe import fill_fringe
 from model.render.lighting import DirectionalLight, Shading, make_shading, validate_albedo
-from model.render.mesh import validate_mesh, vertex_normals, winding_is_inverted
+from model.render.mesh import (
+    face_normals_area_weighted,
+    validate_mesh,
+    vertex_normals,
+    winding_is_inverted,
+)
 from model.render.shaders import (
     COVERAGE_FRAGMENT,
     COVERAGE_VERTEX,
@@ -50,7 +55,9 @@ from model.render.shaders import (
 # A light from behind the camera, slightly above: what a render gets without lights.
 DEFAULT_LIGHTS = (DirectionalLight(direction=(0.0, 0.3, 1.0), color=0.8),)
 
-# Pixels around the projected vertices that the resolve covers: rounding, the fill rule.
+# Margin (px) around the projected vertices' bounding box inside which the passes clear,
+# resolve and read: the mesh cannot reach past its vertices' convex hull, so this only
+# absorbs rounding between float64 here and float32 in GL.
 _BOUNDS_MARGIN_PX = 2
 
 
@@ -182,7 +189,8 @@ class Renderer:
         K = validate_intrinsics(K)
         albedos = validate_albedo(albedo, len(vertices))
         shading = make_shading(lights, ambient, specular, shininess)
-        if cull_back_faces and winding_is_inverted(vertices, faces):
+        face_normals = face_normals_area_weighted(vertices, faces)
+        if cull_back_faces and winding_is_inverted(vertices, faces, face_normals):
             raise ValueError(
                 "the faces wind clockwise seen from outside (their normals point inward), so "
                 "culling back faces would show the mesh's inside: reverse each face "
@@ -194,13 +202,15 @@ class Renderer:
         clip = clip_from_camera(K, self.width, self.height, *planes)
         bounds = pixel_bounds(K, vertices, planes[0], self.width, self.height, _BOUNDS_MARGIN_PX)
         with self._ctx:  # current on this thread, whichever renderer was used last
-            self._upload(vertices, faces, albedos)
+            self._upload(vertices, faces, vertex_normals(vertices, faces, face_normals), albedos)
             self._set_uniforms(clip, shading, srgb)
             self._draw(3 * len(faces), cull_back_faces, bounds)
             return self._read(bounds)
 
-    def _upload(self, vertices: np.ndarray, faces: np.ndarray, albedos: np.ndarray) -> None:
-        normals = vertex_normals(vertices, faces)
+    def _upload(
+        self, vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray, albedos: np.ndarray
+    ) -> None:
+        """Arrays (V, 3) float32 and faces (F, 3) int32 into the GL buffers."""
         for buffer, data in (
             (self._positions, vertices),
             (self._normals, normals),
@@ -227,8 +237,16 @@ class Renderer:
     def _draw(
         self, corner_count: int, cull_back_faces: bool, bounds: tuple[int, int, int, int]
     ) -> None:
+        """Both passes and the coverage resolve. Clears, draws and the resolve (a blit) all
+        obey the scissor, so their cost follows the mesh's pixel bounds, not the image;
+        nothing outside the bounds is ever read back."""
         ctx = self._ctx
-        ctx.enable(moderngl.CULL_FACE) if cull_back_faces else ctx.disable(moderngl.CULL_FACE)
+        for target in (self._surface_target, self._coverage_target, self._resolved_target):
+            target.scissor = bounds  # moderngl keeps the scissor per framebuffer
+        if cull_back_faces:
+            ctx.enable(moderngl.CULL_FACE)
+        else:
+            ctx.disable(moderngl.CULL_FACE)
         ctx.enable(moderngl.DEPTH_TEST)
         self._surface_target.use()
         self._surface_target.clear(depth=1.0)  # face 0 = background, see SURFACE_FRAGMENT
@@ -237,28 +255,34 @@ class Renderer:
         self._coverage_target.use()
         self._coverage_target.clear()
         self._coverage_vao.render(moderngl.TRIANGLES, vertices=corner_count)
-        self._resolved_target.clear()
-        ctx.scissor = bounds  # the resolve (a blit) obeys the scissor; the rest is empty
+        self._resolved_target.use()
         ctx.copy_framebuffer(self._resolved_target, self._coverage_target)
-        ctx.scissor = None
 
     def _read(self, bounds: tuple[int, int, int, int]) -> RenderResult:
-        shape = (self.height, self.width)
-        rgb = np.empty((*shape, 3), np.uint8)
-        face_id = np.empty(shape, np.int32)
-        depth = np.empty(shape, np.float32)
-        coverage = np.empty(shape, np.float32)
-        self._surface_target.read_into(rgb, components=3, attachment=0)
-        self._surface_target.read_into(face_id, components=1, attachment=1, dtype="i4")
-        self._surface_target.read_into(depth, components=1, attachment=2, dtype="f4")
-        self._resolved_target.read_into(coverage, components=1, dtype="f4")
-        mask = face_id > 0
-        face_id -= 1
-        depth[~mask] = np.inf
+        """Reads the pixels inside ``bounds`` (x, y, w, h) into full-size outputs whose
+        other pixels are background."""
+        result = self._empty_result()
         left, top, width, height = bounds
+        if width == 0 or height == 0:
+            return result
+        box = (height, width)
+        rgb = np.empty((*box, 3), np.uint8)
+        face_id = np.empty(box, np.int32)
+        depth = np.empty(box, np.float32)
+        coverage = np.empty(box, np.float32)
+        self._surface_target.read_into(rgb, bounds, components=3, attachment=0)
+        self._surface_target.read_into(face_id, bounds, components=1, attachment=1, dtype="i4")
+        self._surface_target.read_into(depth, bounds, components=1, attachment=2, dtype="f4")
+        self._resolved_target.read_into(coverage, bounds, components=1, dtype="f4")
+        mask = face_id > 0
+        fill_fringe(rgb, mask, coverage)
         inside = np.s_[top : top + height, left : left + width]
-        fill_fringe(rgb[inside], mask[inside], coverage[inside])
-        return RenderResult(rgb, coverage, mask, depth, face_id)
+        result.rgb[inside] = rgb
+        result.coverage[inside] = coverage
+        result.mask[inside] = mask
+        result.depth[inside] = np.where(mask, depth, np.inf)
+        result.face_id[inside] = face_id - 1
+        return result
 
     def _empty_result(self) -> RenderResult:
         shape = (self.height, self.width)
