@@ -8,8 +8,9 @@ shaders JIT-compiled to vector code, so one core renders hundreds of 224×224 ha
 second. Alternatives considered: pyrender needs OSMesa or EGL through PyOpenGL plus trimesh
 and networkx, and speaks the OpenGL (y up, −z forward) camera; a numpy z-buffer would
 have to re-implement clipping, fill rules, perspective-correct attributes and
-antialiasing, and is slower than llvmpipe per pixel. moderngl is two small wheels
-(moderngl, glcontext); the Debian packages are listed in model.render.context.
+antialiasing, and rasterize triangle by triangle in Python or pad every triangle to a
+common box to vectorize. moderngl is two small wheels (moderngl, glcontext); the Debian
+packages are listed in model.render.context.
 
     from model.render import DirectionalLight, Renderer
     renderer = Renderer(224, 224)
