@@ -250,6 +250,19 @@ def test_geometry_behind_the_camera_is_clipped_not_mirrored(renderer):
     assert not empty.mask.any() and not empty.coverage.any() and not empty.rgb.any()
 
 
+def test_mesh_partly_or_wholly_outside_the_image_is_cut_at_its_border(renderer):
+    # A square reaching 10 columns past the left border; then the same moved out of view.
+    depth, half = 1.0, 0.1  # 15 px half-width at f = 150 px
+    centre_uv = [5.3, 50.3]  # spans u -9.7 .. 20.3 and v 35.3 .. 65.3
+    square = facing_camera(pixel_rays(np.array([centre_uv]))[0] * depth, half)
+    result = renderer.render(square, QUAD_FACES, K)
+    rows, cols = np.nonzero(result.mask)
+    assert (cols.min(), cols.max(), rows.min(), rows.max()) == (0, 20, 36, 65)
+    assert result.mask.sum() == 21 * 30
+    outside = renderer.render(square - [0.5, 0.0, 0.0], QUAD_FACES, K)
+    assert not outside.mask.any() and not outside.coverage.any()
+
+
 # --- winding and culling -------------------------------------------------------------------
 
 
