@@ -94,7 +94,19 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     sheet.add_argument("--count", type=int, default=24, help="number of images (default 24)")
     sheet.set_defaults(run=_sheet)
 
+    _register_network_commands(commands)
+
     from model.hand import bench
+    from model.net import bench as net_bench
+
+    model_bench = benches.add_parser(
+        "model",
+        help="network size, FLOPs, batch-1 latency and batch-16 throughput",
+        description="Builds a network config with random weights (speed does not depend on them), "
+        "warms it up, then times batch 1 (median, p95) and batch 16 (images/s).",
+    )
+    net_bench.add_arguments(model_bench)
+    model_bench.set_defaults(run_bench=net_bench.run)
 
     ik = benches.add_parser(
         "ik",
@@ -187,3 +199,153 @@ def _synth_sequence(args: argparse.Namespace) -> int:
     path = render_sequence(args.out, settings)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
+
+
+def _register_network_commands(commands: argparse._SubParsersAction) -> None:
+    train = commands.add_parser(
+        "train",
+        help="train the network on a FreiHAND-layout folder (real or synthetic)",
+        description="AdamW + cosine schedule, mixed precision on GPU, gradient clipping. Writes "
+        "RUN_DIR/last.pt (every --checkpoint-every steps and each epoch), RUN_DIR/epoch_XXX.pt, "
+        "RUN_DIR/log.jsonl (and TensorBoard logs when tensorboard is installed). Resuming from "
+        "a checkpoint continues exactly as if training had not stopped.",
+    )
+    train.add_argument("--data", type=Path, required=True, help="FreiHAND-layout folder")
+    train.add_argument("--config", default="tiny", help="tiny, small or base (default tiny)")
+    train.add_argument(
+        "--out", type=Path, required=True, help="run folder for checkpoints and logs"
+    )
+    train.add_argument(
+        "--resume_checkpoint", "--resume", type=Path, default=None, help="checkpoint to continue"
+    )
+    train.add_argument(
+        "--run_evaluation", action="store_true", help="evaluate the validation split each epoch"
+    )
+    train.add_argument("--epochs", type=int, default=30)
+    train.add_argument("--batch-size", type=int, default=32)
+    train.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (default 5e-4)")
+    train.add_argument(
+        "--max-steps", type=int, default=None, help="stop after this many steps (chunked runs)"
+    )
+    train.add_argument(
+        "--checkpoint-every", type=int, default=500, help="steps between checkpoints"
+    )
+    train.add_argument("--workers", type=int, default=2, help="data loading processes (default 2)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    train.add_argument(
+        "--hand", default=None, help="hand model: builtin (default), a .npz, or a MANO .pkl"
+    )
+    train.set_defaults(run=_train)
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="FreiHAND metrics of a checkpoint (PA-MPJPE, PA-MPVPE, F@5/15 mm, AUC)",
+        description="Runs the checkpoint on a split and reports the official FreiHAND metrics; "
+        "writes metrics.json, a PCK plot (pck.png) and pred.json in the format FreiHAND's "
+        "evaluation server accepts.",
+    )
+    evaluate.add_argument("--data", type=Path, required=True, help="FreiHAND-layout folder")
+    evaluate.add_argument("--checkpoint", type=Path, required=True)
+    evaluate.add_argument("--split", choices=("evaluation", "training"), default="evaluation")
+    evaluate.add_argument(
+        "--out", type=Path, default=Path("eval_out"), help="output folder (default eval_out)"
+    )
+    evaluate.add_argument("--device", default="cpu")
+    evaluate.add_argument("--hand", default=None, help="hand model the checkpoint was trained for")
+    evaluate.add_argument(
+        "--json", action="store_true", help="end the output with one line of JSON"
+    )
+    evaluate.set_defaults(run=_evaluate)
+
+    export = commands.add_parser(
+        "export",
+        help="export a checkpoint to ONNX or TorchScript (with a parity check)",
+        description="Writes the network (images → keypoints_2d, keypoint_confidence, joints, "
+        "vertices) and checks the exported outputs against PyTorch's.",
+    )
+    export.add_argument("--checkpoint", type=Path, required=True)
+    export.add_argument("--format", choices=("onnx", "torchscript"), required=True)
+    export.add_argument(
+        "--out", type=Path, default=None, help="output file (default next to the checkpoint)"
+    )
+    export.add_argument("--hand", default=None)
+    export.set_defaults(run=_export)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from model.net.config import get_config
+    from model.train import Trainer, TrainSettings
+
+    settings = TrainSettings(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.lr,
+        seed=args.seed,
+        workers=args.workers,
+        max_steps=args.max_steps,
+        checkpoint_every=args.checkpoint_every,
+    )
+    trainer = Trainer(
+        args.data, get_config(args.config), args.out, settings, args.hand, args.device
+    )
+    if args.resume_checkpoint:
+        trainer.resume(args.resume_checkpoint)
+        print(
+            f"resumed from {args.resume_checkpoint} at epoch {trainer.epoch}, step {trainer.step}"
+        )
+    metrics = trainer.train(run_evaluation=args.run_evaluation)
+    print(
+        f"stopped at epoch {trainer.epoch}, step {trainer.step}; checkpoint {args.out / 'last.pt'}"
+    )
+    if metrics:
+        joints, mesh = metrics["pa_mpjpe_mm"], metrics["pa_mpvpe_mm"]
+        print(f"validation PA-MPJPE {joints:.2f} mm, PA-MPVPE {mesh:.2f} mm")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from model.data.freihand import FreiHANDDataset
+    from model.evaluate import (
+        evaluate_predictions,
+        predict_dataset,
+        write_pck_plot,
+        write_submission,
+    )
+    from model.train import load_network
+
+    network = load_network(args.checkpoint, args.hand, args.device)
+    dataset = FreiHANDDataset(args.data, args.split, input_size=network.config.input_size)
+    predictions = predict_dataset(network, dataset, args.device, progress=True)
+    metrics = evaluate_predictions(
+        predictions["joints_true"],
+        predictions["joints"],
+        predictions["vertices_true"],
+        predictions["vertices"],
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    write_pck_plot(metrics, args.out / "pck.png")
+    write_submission(predictions, args.out / "pred.json")
+    summary = {k: v for k, v in metrics.items() if not isinstance(v, list)}
+    for name, value in summary.items():
+        print(f"{name:<14} {value:.4g}" if isinstance(value, float) else f"{name:<14} {value}")
+    print(f"wrote {args.out}/metrics.json, pck.png, pred.json")
+    if args.json:
+        print(json.dumps(summary))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from model.export import export, max_difference
+    from model.train import load_network
+
+    network = load_network(args.checkpoint, args.hand)
+    suffix = ".onnx" if args.format == "onnx" else ".ts"
+    out = args.out or args.checkpoint.with_suffix(suffix)
+    export(network, out, args.format)
+    difference = max_difference(network, out, args.format)
+    print(f"wrote {out}; largest output difference to PyTorch: {difference:.2e}")
+    return 0 if difference <= 1e-4 else 1

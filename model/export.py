@@ -1,0 +1,71 @@
+"""`handmesh export`: a checkpoint as TorchScript or ONNX, with a parity check.
+
+The exported graph takes (B, 3, S, S) RGB in [0, 1] and returns four tensors in this
+order: keypoints_2d (B, 21, 2) px, keypoint_confidence (B, 21), joints (B, 21, 3) m,
+vertices (B, V, 3) m (root-relative) — the parts a runtime needs, without the training-only
+heatmap pyramid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from model.net.network import HandMeshNet
+
+OUTPUT_NAMES = ("keypoints_2d", "keypoint_confidence", "joints", "vertices")
+
+
+class ExportWrapper(nn.Module):
+    def __init__(self, network: HandMeshNet) -> None:
+        super().__init__()
+        self.network = network.eval()
+
+    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        outputs = self.network(images)
+        return tuple(outputs[name] for name in OUTPUT_NAMES)
+
+
+def export(network: HandMeshNet, out: Path, file_format: str) -> Path:
+    wrapper = ExportWrapper(network)
+    size = network.config.input_size
+    example = torch.rand(1, 3, size, size)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if file_format == "torchscript":
+        with torch.no_grad():
+            traced = torch.jit.trace(wrapper, example, check_trace=False)
+        traced.save(str(out))
+    elif file_format == "onnx":
+        torch.onnx.export(
+            wrapper,
+            (example,),
+            str(out),
+            input_names=["images"],
+            output_names=list(OUTPUT_NAMES),
+            dynamic_axes={"images": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+    else:
+        raise ValueError(f"format must be 'onnx' or 'torchscript', got {file_format!r}")
+    return out
+
+
+def max_difference(network: HandMeshNet, exported: Path, file_format: str, batch: int = 2) -> float:
+    """Largest absolute difference between the exported model's outputs and the network's."""
+    size = network.config.input_size
+    images = torch.rand(batch, 3, size, size, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        reference = ExportWrapper(network)(images)
+    if file_format == "torchscript":
+        with torch.no_grad():
+            outputs = torch.jit.load(str(exported))(images)
+    else:
+        import onnxruntime
+
+        session = onnxruntime.InferenceSession(str(exported), providers=["CPUExecutionProvider"])
+        outputs = [torch.from_numpy(o) for o in session.run(None, {"images": images.numpy()})]
+    return max(float((a - b).abs().max()) for a, b in zip(reference, outputs, strict=True))

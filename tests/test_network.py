@@ -1,0 +1,91 @@
+"""The network: shapes for every config, heatmap maths, coarse mesh, export parity, API."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+import torch
+
+from model.hand.kinematics import HandKinematics
+from model.inference import HandMeshPredictor
+from model.net.coarse_mesh import build_coarse_mesh
+from model.net.config import CONFIGS, get_config
+from model.net.heatmaps import gaussian_targets, soft_argmax
+from model.net.network import build_network
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_output_shapes_for_every_config(builtin_hand, name):
+    network = build_network(get_config(name), builtin_hand).eval()
+    with torch.no_grad():
+        outputs = network(torch.rand(2, 3, 224, 224))
+    assert [tuple(h.shape) for h in outputs["heatmaps"]] == [
+        (2, 21, 56, 56),
+        (2, 21, 28, 28),
+        (2, 21, 14, 14),
+    ]
+    assert outputs["keypoints_2d"].shape == (2, 21, 2)
+    assert outputs["keypoint_confidence"].shape == (2, 21)
+    assert outputs["joints"].shape == (2, 21, 3)
+    assert outputs["coarse_vertices"].shape == (2, 192, 3)
+    assert outputs["vertices"].shape == (2, builtin_hand.num_vertices, 3)
+    assert outputs["camera"].shape == (2, 3)
+    assert torch.all(outputs["joints"][:, 0] == 0), "root-relative: the wrist is the origin"
+
+
+def test_soft_argmax_finds_the_peak_of_a_gaussian_target():
+    keypoints = torch.tensor([[[37.0, 120.5], [200.25, 15.0]]])
+    target = gaussian_targets(keypoints, (56, 56), 224, sigma_px=4.0)
+    found, confidence = soft_argmax(torch.log(target.clamp_min(1e-30)), 224)
+    torch.testing.assert_close(found, keypoints, atol=0.05, rtol=0)
+    assert torch.all(confidence > 0.3)
+
+
+def test_upsampler_starts_from_a_matrix_that_reproduces_posed_hands(builtin_hand):
+    coarse = build_coarse_mesh(builtin_hand)
+    assert len(coarse.indices) == 192 and coarse.adjacency.dtype == bool
+    np.testing.assert_allclose(coarse.upsample.sum(axis=1), 1.0, atol=1e-9)
+    assert np.all(coarse.adjacency == coarse.adjacency.T) and np.all(np.diag(coarse.adjacency))
+    rotations = torch.eye(3, dtype=torch.float64).expand(1, 16, 3, 3).clone()
+    rotations[0, 7] = torch.tensor(
+        [[0.0, 0, 1], [0, 1, 0], [-1, 0, 0]], dtype=torch.float64
+    )  # bend the middle finger
+    vertices = HandKinematics(builtin_hand, torch.float64)(rotations).vertices[0].numpy()
+    error = np.linalg.norm(coarse.upsample @ vertices[coarse.indices] - vertices, axis=1)
+    assert error.mean() < 0.002
+
+
+@pytest.mark.parametrize(
+    "file_format",
+    [
+        "torchscript",
+        pytest.param(
+            "onnx",
+            marks=pytest.mark.skipif(
+                importlib.util.find_spec("onnxruntime") is None
+                or importlib.util.find_spec("onnx") is None,
+                reason="onnx/onnxruntime not installed (pip install -e '.[export]')",
+            ),
+        ),
+    ],
+)
+def test_exported_model_matches_pytorch(builtin_hand, tmp_path, file_format):
+    from model.export import export, max_difference
+
+    network = build_network(get_config("tiny"), builtin_hand).eval()
+    path = export(network, tmp_path / f"model.{file_format}", file_format)
+    assert max_difference(network, path, file_format) < 1e-4
+
+
+def test_predictor_takes_bgr_crops_and_rejects_anything_else(builtin_hand):
+    predictor = HandMeshPredictor(build_network(get_config("tiny"), builtin_hand))
+    crops = np.random.default_rng(0).integers(0, 255, size=(3, 224, 224, 3), dtype=np.uint8)
+    prediction = predictor.predict(crops)
+    assert prediction.keypoints_2d.shape == (3, 21, 2) and prediction.vertices.shape[0] == 3
+    assert np.all((prediction.confidence >= 0) & (prediction.confidence <= 1))
+    with pytest.raises(ValueError, match="uint8"):
+        predictor.predict(crops.astype(np.float32))
+    with pytest.raises(ValueError, match="float16"):
+        HandMeshPredictor(build_network(get_config("tiny"), builtin_hand), "cpu", torch.float16)
