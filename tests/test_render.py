@@ -7,6 +7,9 @@ mirrored axis shows up.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+
 import numpy as np
 import pytest
 
@@ -449,6 +452,30 @@ def test_builtin_hand_is_wound_outward_and_culling_leaves_its_image_unchanged(re
     cols = np.arange(2 * int(K[0, 2]) - WIDTH + 1, WIDTH)
     np.testing.assert_array_equal(left.mask[:, cols], culled.mask[:, 2 * int(K[0, 2]) - cols])
     assert left.mask.sum() == culled.mask.sum()
+
+
+def _render_in_forked_child(renderer: Renderer | None) -> None:
+    """Child process body: exit 0 if rendering (with the inherited renderer, or a new one)
+    raises the fork RuntimeError, 1 if it does anything else."""
+    try:
+        (renderer or Renderer(16, 16)).render(*cube([0.0, 0.0, 1.0], 0.2), K)
+    except RuntimeError as error:
+        os._exit(0 if "fork" in str(error) else 1)
+    os._exit(1)
+
+
+@pytest.mark.parametrize("inherited", [True, False])
+def test_forked_child_gets_an_error_instead_of_a_hang(renderer, inherited):
+    renderer.render(*cube([0.0, 0.0, 1.0], 0.2), K)  # the driver and its threads are running
+    child = multiprocessing.get_context("fork").Process(
+        target=_render_in_forked_child, args=(renderer if inherited else None,)
+    )
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("rendering in a forked child hung")
+    assert child.exitcode == 0
 
 
 # --- input checks ----------------------------------------------------------------------------

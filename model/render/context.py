@@ -26,6 +26,22 @@ class RendererUnavailableError(RuntimeError):
     """No headless OpenGL context could be created on this machine."""
 
 
+# The process in which Mesa's driver was started. A fork()ed child inherits the driver's
+# state but not its threads, so any GL call there, even on a new context, hangs for ever.
+_driver_pid: int | None = None
+
+
+def check_not_forked() -> None:
+    """Raises RuntimeError in a fork()ed child of a process that has used the renderer,
+    where GL would deadlock instead."""
+    if _driver_pid is not None and _driver_pid != os.getpid():
+        raise RuntimeError(
+            "this process was fork()ed from one that had already started the OpenGL driver "
+            f"(pid {_driver_pid}); GL calls here would hang. Create renderers only in the "
+            "worker processes, or start workers with the 'spawn' or 'forkserver' method"
+        )
+
+
 def create_headless_context(raster_threads: int | None) -> moderngl.Context:
     """A standalone moderngl context on EGL (no window, no display server).
 
@@ -36,6 +52,8 @@ def create_headless_context(raster_threads: int | None) -> moderngl.Context:
     variable when it starts, so only the process's first context takes it; it is set in
     the environment for that reason.
     """
+    global _driver_pid
+    check_not_forked()
     if raster_threads is not None:
         if raster_threads < 0:
             raise ValueError(f"raster_threads must be ≥ 0 or None, got {raster_threads}")
@@ -50,4 +68,5 @@ def create_headless_context(raster_threads: int | None) -> moderngl.Context:
             f"{REQUIRED_GL_VERSION % 100 // 10} context through EGL ({error}). "
             f"On Debian/Ubuntu install: apt-get install {APT_PACKAGES}"
         ) from error
+    _driver_pid = os.getpid()
     return context

@@ -4,7 +4,8 @@ One Renderer owns a GL context and its render targets for one image size; creati
 costs tens of milliseconds, a render a few milliseconds, so make one per process (per
 data-loader worker) and reuse it. Several renderers may live in one process (each makes
 its context current for the length of a render). Not thread-safe: use a renderer from one
-thread at a time.
+thread at a time. Not fork-safe: a process forked after the parent rendered cannot render
+(model.render.context says why); such a child gets a RuntimeError, not a hang.
 
 Two passes per image:
 1. surface, one sample per pixel at its centre, depth-tested: shaded colour, visible face
@@ -36,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from model.render.camera import clip_from_camera, depth_range, pixel_bounds, validate_intrinsics
-from model.render.context import create_headless_context
+from model.render.context import check_not_forked, create_headless_context
 from model.render.fringe import fill_fringe
 from model.render.lighting import DirectionalLight, Shading, make_shading, validate_albedo
 from model.render.mesh import (
@@ -185,6 +186,7 @@ class Renderer:
         cull_back_faces: skip faces turned away from the camera (see the module docstring);
             False for open meshes or ones wound clockwise.
         """
+        check_not_forked()
         vertices, faces = validate_mesh(vertices_cam_m, faces)
         K = validate_intrinsics(K)
         albedos = validate_albedo(albedo, len(vertices))
