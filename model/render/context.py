@@ -27,7 +27,8 @@ class RendererUnavailableError(RuntimeError):
 
 
 # The process in which Mesa's driver was started. A fork()ed child inherits the driver's
-# state but not its threads, so any GL call there, even on a new context, hangs for ever.
+# state but not its threads, so GL calls there, even on a new context, can wait for ever on
+# threads that do not exist (they do with llvmpipe's default rasterizer threads).
 _driver_pid: int | None = None
 
 
