@@ -96,3 +96,35 @@ def test_resuming_with_another_config_is_refused(synthetic_data, tmp_path):
     other = dataclasses.replace(MICRO, decoder_layers=2)
     with pytest.raises(ValueError, match="trained with config"):
         Trainer(synthetic_data, other, tmp_path, settings()).resume(tmp_path / "last.pt")
+
+
+def test_the_network_overfits_16_samples_to_under_5mm(tmp_path):
+    # The architecture can fit what it is shown: 16 synthetic hands, no augmentation, plain
+    # AdamW on the production loss. Takes a few minutes on two cores (600 steps).
+    from model.data.freihand import FreiHANDDataset
+    from model.hand import load_builtin_hand
+    from model.metrics import aligned_errors
+    from model.net.losses import HandMeshLoss
+    from model.net.network import build_network
+
+    generate(tmp_path, 16, SynthSettings(seed=2, left_fraction=0.0), workers=1, progress=False)
+    batch = next(iter(torch.utils.data.DataLoader(FreiHANDDataset(tmp_path), batch_size=16)))
+    torch.manual_seed(0)
+    config = dataclasses.replace(
+        MICRO, decoder_dim=128, decoder_layers=2, decoder_heads=4, drop_path=0.0
+    )
+    network = build_network(config, load_builtin_hand())
+    criterion = HandMeshLoss(network.faces, network.coarse_indices, 224)
+    optimizer = torch.optim.AdamW(network.parameters(), lr=2e-3, weight_decay=0.0)
+    network.train()
+    for _ in range(600):
+        loss, _ = criterion(network(batch["image"]), batch)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
+        optimizer.step()
+    network.eval()
+    with torch.no_grad():
+        joints = network(batch["image"])["joints"]
+    errors, _ = aligned_errors(batch["joints"].double().numpy(), joints.double().numpy())
+    assert errors.mean() * 1000 < 5.0
