@@ -7,8 +7,9 @@ import numpy as np
 from model.hand import BUILTIN_ASSET
 from model.hand.anatomy import SHAPE_NAMES, Anatomy
 from model.hand.builtin import build_builtin_hand, rest_skeleton
-from model.hand.mesh import check_closed_mesh, vertex_normals
+from model.hand.mesh import check_closed_mesh
 from model.hand.model import HandModel
+from model.render import vertex_normals
 
 
 def test_mesh_is_closed_with_outward_normals_at_mano_resolution(builtin_hand):

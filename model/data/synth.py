@@ -14,6 +14,7 @@ into left hands (flagged in ``{split}_side.json``).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -238,11 +239,12 @@ def generate(
     ):
         if not done:
             log.write(json.dumps({"settings": asdict(settings)}) + "\n")
-        results = (
-            map(generate_chunk, tasks)
-            if workers == 1
-            else ProcessPoolExecutor(workers).map(generate_chunk, tasks)
-        )
+        if workers == 1:
+            results = map(generate_chunk, tasks)
+        else:
+            # Spawned, not forked: a GL context must never be inherited across fork().
+            context = multiprocessing.get_context("spawn")
+            results = ProcessPoolExecutor(workers, mp_context=context).map(generate_chunk, tasks)
         for rows in results:
             for row in rows:
                 done[row["index"]] = row

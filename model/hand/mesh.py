@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# One implementation of the surface maths, shared with the renderer.
+from model.render.mesh import signed_volume
+
 
 @dataclass(frozen=True)
 class Corners:
@@ -105,23 +108,6 @@ def triangulate_quads(vertices: np.ndarray, quads: np.ndarray) -> np.ndarray:
     first = np.where(split_ac, np.stack([a, b, c], 1), np.stack([a, b, d], 1))
     second = np.where(split_ac, np.stack([a, c, d], 1), np.stack([b, c, d], 1))
     return np.concatenate([first, second]).astype(np.int32)
-
-
-def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """Area-weighted unit vertex normals (V, 3); outward for counter-clockwise faces."""
-    face_normals = np.cross(
-        vertices[faces[:, 1]] - vertices[faces[:, 0]], vertices[faces[:, 2]] - vertices[faces[:, 0]]
-    )
-    normals = np.zeros_like(vertices, dtype=float)
-    for corner in range(3):
-        np.add.at(normals, faces[:, corner], face_normals)
-    return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)
-
-
-def signed_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
-    """Enclosed volume (m³); positive when faces wind counter-clockwise seen from outside."""
-    a, b, c = (vertices[faces[:, i]] for i in range(3))
-    return float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0)
 
 
 @dataclass(frozen=True)
