@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -93,7 +94,21 @@ class HandModel:
         weights = np.take_along_axis(self.skin_weights, order, axis=1)
         return order, weights / weights.sum(axis=1, keepdims=True)
 
-    def save(self, path: Path) -> None:
+    def differences(self, other: HandModel) -> list[str]:
+        """Names of the fields in which ``other`` differs from this hand (exact comparison)."""
+        changed = []
+        for field in fields(self):
+            mine, theirs = getattr(self, field.name), getattr(other, field.name)
+            if isinstance(mine, np.ndarray) or isinstance(theirs, np.ndarray):
+                same = mine is not None and theirs is not None and np.array_equal(mine, theirs)
+                same = same or (mine is None and theirs is None)
+            else:
+                same = mine == theirs
+            if not same:
+                changed.append(field.name)
+        return changed
+
+    def save(self, path: Path | BinaryIO) -> None:
         """Writes an ``.npz`` (arrays as float32/int32) that `load` reads back exactly."""
         arrays = {}
         for field in fields(self):
@@ -104,11 +119,14 @@ class HandModel:
                 )
         meta = {"name": self.name, "shape_names": list(self.shape_names)}
         arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
-        with open(path, "wb") as file:
-            np.savez_compressed(file, **arrays)
+        if isinstance(path, str | Path):
+            with open(path, "wb") as file:
+                np.savez_compressed(file, **arrays)
+        else:
+            np.savez_compressed(path, **arrays)
 
     @classmethod
-    def load(cls, path: Path) -> HandModel:
+    def load(cls, path: Path | BinaryIO) -> HandModel:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(data["meta"].tobytes().decode())
             arrays = {name: data[name] for name in data.files if name != "meta"}
