@@ -17,27 +17,22 @@ from __future__ import annotations
 
 import numpy as np
 
-NUM_KEYPOINTS = 21
-NUM_JOINTS = 16
-FINGERS = ("thumb", "index", "middle", "ring", "little")
-
-KEYPOINT_NAMES: tuple[str, ...] = ("wrist",) + tuple(
-    f"{finger}_{part}" for finger in FINGERS for part in ("1", "2", "3", "tip")
+# The wire-level facts (counts, names, joint order and tree) live in the protocol package.
+from protocol.skeleton import (
+    ARTICULATED_KEYPOINTS,
+    FINGERS,
+    JOINT_NAMES,
+    JOINT_PARENTS,
+    KEYPOINT_NAMES,
+    NUM_JOINTS,
+    NUM_KEYPOINTS,
 )
+
 # Each keypoint's parent keypoint (-1 for the wrist): fingers hang off the wrist.
 KEYPOINT_PARENTS: tuple[int, ...] = (-1,) + tuple(
     0 if part == 0 else 1 + 4 * finger + part - 1 for finger in range(5) for part in range(4)
 )
-
-ARTICULATED_KEYPOINTS: tuple[int, ...] = (0,) + tuple(
-    1 + 4 * finger + part for finger in range(5) for part in range(3)
-)
 TIP_KEYPOINTS: tuple[int, ...] = tuple(4 + 4 * finger for finger in range(5))
-JOINT_NAMES: tuple[str, ...] = tuple(KEYPOINT_NAMES[k] for k in ARTICULATED_KEYPOINTS)
-# Joint tree over our 16 joints: the wrist is the root, each finger a chain of three.
-JOINT_PARENTS: tuple[int, ...] = (-1,) + tuple(
-    0 if part == 0 else 1 + 3 * finger + part - 1 for finger in range(5) for part in range(3)
-)
 # The keypoint that a joint's bone points at: the next keypoint along the finger. The
 # wrist has five bones; the middle finger's base defines its main direction.
 BONE_CHILD_KEYPOINTS: tuple[int, ...] = (9,) + tuple(k + 1 for k in ARTICULATED_KEYPOINTS[1:])
@@ -81,3 +76,25 @@ def ours_to_mano_joints(keypoints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Splits (..., 21, 3) keypoints into MANO-ordered joints (..., 16, 3) and tips (..., 5, 3)."""
     joints_ours = keypoints[..., list(ARTICULATED_KEYPOINTS), :]
     return joints_ours[..., list(MANO_TO_OURS), :], keypoints[..., list(TIP_KEYPOINTS), :]
+
+
+__all__ = [
+    "ARTICULATED_KEYPOINTS",
+    "BONE_CHILD_KEYPOINTS",
+    "FINGERS",
+    "FINGER_JOINTS",
+    "JOINT_NAMES",
+    "JOINT_PARENTS",
+    "KEYPOINT_NAMES",
+    "KEYPOINT_PARENTS",
+    "MANO_JOINT_PARENTS",
+    "MANO_TIP_VERTICES",
+    "MANO_TO_OURS",
+    "NUM_JOINTS",
+    "NUM_KEYPOINTS",
+    "OURS_TO_MANO",
+    "TIP_KEYPOINTS",
+    "keypoints_from_joints_and_tips",
+    "mano_keypoints_to_ours",
+    "ours_to_mano_joints",
+]
