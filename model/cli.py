@@ -29,6 +29,18 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     )
     build.set_defaults(run=_hand_build)
 
+    rig = commands.add_parser(
+        "export-rig",
+        help="write the hand's rig (mesh, skinning, bones) as a protocol rig message",
+        description="Writes the protocol's `rig` message for a hand model to a file, e.g. for a "
+        "Unity project's StreamingAssets, so the engine can build the hand with no server running.",
+    )
+    rig.add_argument("--out", type=Path, default=Path("handmesh_rig.msgpack"), help="output file")
+    rig.add_argument(
+        "--hand", default=None, help="hand model: builtin (default), a .npz, or a MANO .pkl"
+    )
+    rig.set_defaults(run=_export_rig)
+
     render = actions.add_parser(
         "render",
         help="render the hand in its rest pose and named poses to PNG",
@@ -335,3 +347,15 @@ def _export(args: argparse.Namespace) -> int:
     difference = max_difference(network, out, args.format)
     print(f"wrote {out}; largest output difference to PyTorch: {difference:.2e}")
     return 0 if difference <= 1e-4 else 1
+
+
+def _export_rig(args: argparse.Namespace) -> int:
+    from model.hand import load_hand
+    from model.hand.rig import rig_message
+    from protocol.codec import encode
+
+    data = encode(rig_message(load_hand(args.hand)))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"wrote {args.out} ({len(data)} bytes)")
+    return 0
