@@ -1,0 +1,63 @@
+"""Crops around the hand: a square box from keypoints, the affine warp into the network's
+input, and the way back for the predicted 2D keypoints.
+
+Tracking by prediction: the next frame's crop is the square around the last keypoints,
+enlarged by a margin (the hand moves between frames, and the network was trained on crops
+with some context). Pixel convention: integer coordinates at pixel centres, so a box of
+side ``s`` centred at ``c`` maps ``c`` to the crop's centre ``(size - 1) / 2``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MIN_BOX_PX = 32.0
+
+
+@dataclass(frozen=True)
+class CropBox:
+    """A square region of the frame: centre (x, y) and side, in frame pixels."""
+
+    centre: tuple[float, float]
+    side: float
+
+    def affine(self, size: int) -> np.ndarray:
+        """2×3 matrix taking frame pixels to crop pixels of a ``size``-pixel crop."""
+        scale = size / self.side
+        cx, cy = self.centre
+        offset = (size - 1) / 2.0
+        return np.array([[scale, 0.0, offset - scale * cx], [0.0, scale, offset - scale * cy]])
+
+
+def box_from_keypoints(
+    keypoints_px: np.ndarray, margin: float = 1.4, frame_size: tuple[int, int] | None = None
+) -> CropBox:
+    """The square around keypoints (21, 2), its side ``margin`` × their larger extent."""
+    low, high = keypoints_px.min(axis=0), keypoints_px.max(axis=0)
+    side = max(float((high - low).max()) * margin, MIN_BOX_PX)
+    if frame_size is not None:
+        side = min(side, float(max(frame_size)) * 1.5)
+    centre = (low + high) / 2.0
+    return CropBox((float(centre[0]), float(centre[1])), side)
+
+
+def crop(image: np.ndarray, box: CropBox, size: int) -> np.ndarray:
+    """The box resampled to ``size``×``size`` (bilinear; outside the frame is black)."""
+    return cv2.warpAffine(
+        image,
+        box.affine(size),
+        (size, size),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0, 0, 0),
+    )
+
+
+def uncrop_points(points_crop_px: np.ndarray, box: CropBox, size: int) -> np.ndarray:
+    """Crop pixels (..., 2) back to frame pixels."""
+    matrix = box.affine(size)
+    scale = matrix[0, 0]
+    return (points_crop_px - matrix[:, 2]) / scale
