@@ -1,9 +1,177 @@
-"""Subcommands of the `server` package (the server, clients, record/replay, demo)."""
+"""Subcommands of the `server` package: `serve` and `ping` (more come with record/replay)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
+
+DEFAULT_CHECKPOINT = Path(__file__).parent / "assets" / "demo_checkpoint.pt"
+
+
+def _env(name: str, default: str | None) -> str | None:
+    return os.environ.get(f"HANDMESH_{name}", default)
 
 
 def register(commands: argparse._SubParsersAction, benches: argparse._SubParsersAction) -> None:
-    """The server package has no commands yet; the server issue adds `serve`, `camera`, ..."""
+    """Adds the server package's subcommands to the `handmesh` parser."""
+    serve = commands.add_parser(
+        "serve",
+        help="run the inference server (ZeroMQ ROUTER for frames, PUB for results)",
+        description="Receives camera frames, runs the network (CUDA when present, else CPU), "
+        "publishes joints, joint rotations and the mesh. Binds 127.0.0.1 by default. Every flag "
+        "can also be set by an environment variable HANDMESH_<FLAG> (e.g. HANDMESH_DEVICE=cpu).",
+    )
+    serve.add_argument(
+        "--router",
+        default=_env("ROUTER", "tcp://127.0.0.1:5555"),
+        help="bind address for client messages (default tcp://127.0.0.1:5555)",
+    )
+    serve.add_argument(
+        "--pub",
+        default=_env("PUB", "tcp://127.0.0.1:5556"),
+        help="bind address for results (default tcp://127.0.0.1:5556)",
+    )
+    serve.add_argument(
+        "--device", default=_env("DEVICE", "auto"), help="auto, cpu or cuda (default auto)"
+    )
+    serve.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=_env("CHECKPOINT", None),
+        help="trained checkpoint (default: the bundled demo checkpoint)",
+    )
+    serve.add_argument(
+        "--config",
+        default=_env("CONFIG", "tiny"),
+        help="network config when no checkpoint exists (default tiny)",
+    )
+    serve.add_argument(
+        "--max-batch",
+        type=int,
+        default=int(_env("MAX_BATCH", "4")),
+        help="most frames (streams) per forward pass (default 4)",
+    )
+    serve.add_argument(
+        "--fp16",
+        action="store_true",
+        default=_env("FP16", "0") == "1",
+        help="half precision (CUDA only)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=int(_env("THREADS", "0")) or None,
+        help="CPU threads for inference (default: torch's choice)",
+    )
+    serve.add_argument(
+        "--confidence",
+        type=float,
+        default=float(_env("CONFIDENCE", "0.25")),
+        help="below this hand confidence, publish 'no hand' (default 0.25)",
+    )
+    serve.add_argument("--hand", default=_env("HAND", None), help="hand model (default builtin)")
+    serve.set_defaults(run=_serve)
+
+    ping = commands.add_parser(
+        "ping",
+        help="health check: hello round trip with a running server",
+        description="Sends hello to the server's ROUTER and waits for its answer; exit 0 when it "
+        "answers in time (prints its model and rig), 1 otherwise.",
+    )
+    ping.add_argument(
+        "--server", default=_env("SERVER", "tcp://127.0.0.1:5555"), help="server ROUTER address"
+    )
+    ping.add_argument("--timeout", type=float, default=2.0, help="seconds to wait (default 2)")
+    ping.set_defaults(run=_ping)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+
+    import torch
+
+    from model.hand import load_hand
+    from model.hand.rig import rig_message
+    from model.inference import HandMeshPredictor
+    from model.net.config import get_config
+    from model.net.network import build_network
+    from server.app import HandServer, ServerSettings
+    from server.pipeline import HandPipeline
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    device = "cuda" if args.device == "auto" and torch.cuda.is_available() else args.device
+    if device == "auto":
+        device = "cpu"
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    dtype = torch.float16 if args.fp16 else torch.float32
+    hand = load_hand(args.hand)
+    checkpoint = args.checkpoint or (DEFAULT_CHECKPOINT if DEFAULT_CHECKPOINT.exists() else None)
+    if checkpoint is not None:
+        predictor = HandMeshPredictor.from_checkpoint(checkpoint, device, dtype, args.hand)
+        model_id = checkpoint.stem
+    else:
+        logging.warning(
+            "no trained checkpoint: serving a randomly initialised %s network "
+            "(predictions are meaningless; pass --checkpoint)",
+            args.config,
+        )
+        predictor = HandMeshPredictor(build_network(get_config(args.config), hand), device, dtype)
+        model_id = f"{args.config}-untrained"
+    for address in (args.router, args.pub):
+        if "127.0.0.1" not in address and "localhost" not in address:
+            logging.warning(
+                "binding %s beyond loopback without authentication: anyone on the network can "
+                "send frames and read results",
+                address,
+            )
+    pipeline = HandPipeline(predictor, hand, args.confidence)
+    size = predictor.input_size
+    for _ in range(3):  # warm-up: first passes allocate and pick kernels
+        predictor.predict(torch.zeros(1, size, size, 3, dtype=torch.uint8).numpy())
+    server = HandServer(
+        ServerSettings(args.router, args.pub, args.max_batch), pipeline, rig_message(hand), model_id
+    )
+    router, pub = server.bind()
+    signal.signal(signal.SIGINT, lambda *_: server.stop())
+    signal.signal(signal.SIGTERM, lambda *_: server.stop())
+    print(
+        f"handmesh serve: ready — client messages on {router}, results on {pub} "
+        f"(model {model_id}, device {device})",
+        flush=True,
+    )
+    server.serve()
+    print("handmesh serve: stopped", flush=True)
+    return 0
+
+
+def _ping(args: argparse.Namespace) -> int:
+    import zmq
+
+    from protocol.codec import decode, encode
+    from protocol.errors import ProtocolError
+    from protocol.messages import Hello
+
+    context = zmq.Context()
+    socket = context.socket(zmq.DEALER)
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.connect(args.server)
+    try:
+        socket.send(encode(Hello("client", "handmesh-ping 0.1.0")))
+        if not socket.poll(int(args.timeout * 1000)):
+            print(f"no answer from {args.server} within {args.timeout} s")
+            return 1
+        reply = decode(socket.recv())
+    except ProtocolError as error:
+        print(f"{args.server} answered with an invalid message: {error}")
+        return 1
+    finally:
+        socket.close()
+        context.term()
+    if not isinstance(reply, Hello):
+        print(f"{args.server} answered {type(reply).__name__}, not hello")
+        return 1
+    print(f"{args.server}: {reply.software}, model {reply.model}, rig {reply.rig}")
+    return 0

@@ -1,0 +1,284 @@
+"""The inference server: ROUTER for everything clients send, PUB for results.
+
+Patterns (PROTOCOL.md §1): clients' DEALERs talk to our ROUTER (hello, rig_req, frame, ack,
+stats_req; replies and errors go back to the sender only); results fan out on a PUB, topic =
+stream id. Socket options: MAXMSGSIZE on the ROUTER at 4× the protocol limit (messages over
+the limit get a TOO_LARGE reply; ZeroMQ drops anything larger before it is read),
+a small SNDHWM on the PUB (a slow subscriber loses results, inference never waits),
+LINGER 0 (shutdown never blocks).
+
+One loop, no busy waiting: poll (blocking only when no frame waits), drain every pending
+message into the latest-frame-wins slots, run one batch, publish, repeat. A bad message gets
+an error reply and a counter; an exception while processing a frame is logged and answered,
+and the loop carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import zmq
+
+from protocol.codec import decode, encode
+from protocol.errors import ErrorCode, ProtocolError
+from protocol.limits import MAX_MESSAGE_BYTES
+from protocol.messages import (
+    Ack,
+    Error,
+    Frame,
+    Hello,
+    Rig,
+    RigRequest,
+    Stats,
+    StatsRequest,
+    StreamStats,
+)
+from server.ingest import LatestFrameSlots
+from server.pipeline import FrameFailure, HandPipeline
+
+LOG = logging.getLogger("handmesh.server")
+SOFTWARE = "handmesh-rt 0.1.0"
+HARD_MESSAGE_CAP_BYTES = 4 * MAX_MESSAGE_BYTES
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    router: str = "tcp://127.0.0.1:5555"
+    pub: str = "tcp://127.0.0.1:5556"
+    max_batch: int = 4
+    stream_timeout_s: float = 10.0
+    stats_interval_s: float = 10.0
+    pub_high_water_mark: int = 8
+
+
+class _StageStats:
+    """Rolling per-stream stage durations and rates for `stats` replies and log lines."""
+
+    def __init__(self, window: int = 300) -> None:
+        self.window = window
+        self.durations: dict[str, list[int]] = {}
+        self.out_times: list[float] = []
+        self.in_times: list[float] = []
+        self.errors = 0
+
+    def record(self, stages: dict[str, int], now: float) -> None:
+        for stage, value in stages.items():
+            values = self.durations.setdefault(stage, [])
+            values.append(value)
+            del values[: -self.window]
+        self.out_times.append(now)
+        del self.out_times[: -self.window]
+
+    def summary(self, dropped: int, now: float) -> StreamStats:
+        def rate(times: list[float]) -> float:
+            recent = [t for t in times if now - t <= 5.0]
+            return len(recent) / 5.0
+
+        return StreamStats(
+            rate(self.in_times),
+            rate(self.out_times),
+            dropped,
+            self.errors,
+            {k: int(np.percentile(v, 50)) for k, v in self.durations.items() if v},
+            {k: int(np.percentile(v, 95)) for k, v in self.durations.items() if v},
+        )
+
+
+class HandServer:
+    def __init__(
+        self,
+        settings: ServerSettings,
+        pipeline: HandPipeline,
+        rig: Rig,
+        model_id: str,
+        context: zmq.Context | None = None,
+    ) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self.rig_bytes = encode(rig)
+        self.hello_bytes = encode(
+            Hello(
+                "server",
+                SOFTWARE,
+                ("vertices-f16", "vertices-f32", "rig", "stats"),
+                model=model_id,
+                rig=rig.rig_id,
+            )
+        )
+        self.context = context or zmq.Context.instance()
+        self.slots: LatestFrameSlots[tuple[bytes, Frame]] = LatestFrameSlots()
+        self.stats: dict[str, _StageStats] = {}
+        self.started = time.monotonic()
+        self.frames = self.errors = self.bad_messages = 0
+        self.stopped = threading.Event()
+        self.ready = threading.Event()
+        self.router = self.pub = None
+
+    # Lifecycle -----------------------------------------------------------------------------
+    def bind(self) -> tuple[str, str]:
+        """Binds both sockets; returns their actual endpoints (useful with port 0 / '*')."""
+        self.router = self.context.socket(zmq.ROUTER)
+        # ZeroMQ's own cap is a backstop well above the protocol's limit: a message between
+        # the two still arrives and gets a TOO_LARGE reply; beyond it the peer is dropped.
+        self.router.setsockopt(zmq.MAXMSGSIZE, HARD_MESSAGE_CAP_BYTES)
+        self.router.setsockopt(zmq.LINGER, 0)
+        self.pub = self.context.socket(zmq.PUB)
+        self.pub.setsockopt(zmq.SNDHWM, self.settings.pub_high_water_mark)
+        self.pub.setsockopt(zmq.LINGER, 0)
+        self.router.bind(self.settings.router)
+        self.pub.bind(self.settings.pub)
+        return (
+            self.router.getsockopt_string(zmq.LAST_ENDPOINT),
+            self.pub.getsockopt_string(zmq.LAST_ENDPOINT),
+        )
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def close(self) -> None:
+        for socket in (self.router, self.pub):
+            if socket is not None:
+                socket.close(linger=0)
+
+    def serve(self) -> None:
+        """Runs until `stop`; binds first if `bind` was not called."""
+        if self.router is None:
+            self.bind()
+        poller = zmq.Poller()
+        poller.register(self.router, zmq.POLLIN)
+        last_log = last_sweep = time.monotonic()
+        self.ready.set()
+        try:
+            while not self.stopped.is_set():
+                timeout_ms = 0 if len(self.slots) else 100
+                if poller.poll(timeout_ms):
+                    self._drain()
+                if len(self.slots):
+                    self._run_batch()
+                now = time.monotonic()
+                if now - last_sweep > 1.0:
+                    for stream in self.slots.forget_silent(now, self.settings.stream_timeout_s):
+                        self.pipeline.forget(stream)
+                        self.stats.pop(stream, None)
+                    last_sweep = now
+                if now - last_log > self.settings.stats_interval_s:
+                    self._log_stats(now)
+                    last_log = now
+        finally:
+            self.close()
+
+    # Receiving -----------------------------------------------------------------------------
+    def _drain(self) -> None:
+        while True:
+            try:
+                parts = self.router.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            identity = parts[0]
+            if len(parts) != 2:
+                self._reject(identity, ProtocolError("expected one frame per message"))
+                continue
+            try:
+                message = decode(parts[1])
+            except ProtocolError as error:
+                self._reject(identity, error)
+                continue
+            self._handle(identity, message)
+
+    def _handle(self, identity: bytes, message: object) -> None:
+        now = time.monotonic()
+        if isinstance(message, Frame):
+            self.slots.put(message.stream, (identity, message), now)
+            self.stats.setdefault(message.stream, _StageStats()).in_times.append(now)
+        elif isinstance(message, Hello):
+            self.router.send_multipart([identity, self.hello_bytes])
+        elif isinstance(message, RigRequest):
+            self.router.send_multipart([identity, self.rig_bytes])
+        elif isinstance(message, StatsRequest):
+            self.router.send_multipart([identity, encode(self.snapshot())])
+        elif isinstance(message, Ack):
+            pass  # engine timings are for the latency benchmark, which listens itself
+        else:
+            self._reject(
+                identity,
+                ProtocolError(
+                    f"t: {type(message).__name__} is not accepted by the server",
+                    ErrorCode.UNEXPECTED_TYPE,
+                ),
+            )
+
+    def _reject(self, identity: bytes, error: ProtocolError, frame: Frame | None = None) -> None:
+        self.bad_messages += frame is None
+        message = Error(
+            int(error.code),
+            error.code.name,
+            error.message[:2000],
+            None if frame is None else frame.seq,
+            None if frame is None else frame.stream,
+        )
+        self.router.send_multipart([identity, encode(message)])
+
+    # Processing ----------------------------------------------------------------------------
+    def _run_batch(self) -> None:
+        batch = self.slots.take_batch(self.settings.max_batch)
+        identities = {stream: identity for stream, (identity, _) in batch}
+        frames = [frame for _, (_, frame) in batch]
+        try:
+            results = self.pipeline.process(frames)
+        except Exception as error:  # a bug or a broken model must not stop the server
+            LOG.exception("processing a batch failed")
+            for frame in frames:
+                self.errors += 1
+                self._reject(
+                    identities[frame.stream],
+                    ProtocolError(f"internal error: {error}", ErrorCode.INTERNAL),
+                    frame,
+                )
+            return
+        now = time.monotonic()
+        for result in results:
+            if isinstance(result, FrameFailure):
+                self.errors += 1
+                self.stats[result.frame.stream].errors += 1
+                self._reject(
+                    identities[result.frame.stream],
+                    ProtocolError(result.message, ErrorCode.BAD_IMAGE),
+                    result.frame,
+                )
+                continue
+            start = time.perf_counter_ns()
+            payload = encode(result)
+            self.pub.send_multipart([result.stream.encode(), payload])
+            self.frames += 1
+            # A message cannot carry its own encoding time; the server's stats keep it.
+            stages = {**result.stage_us, "encode_publish": (time.perf_counter_ns() - start) // 1000}
+            self.stats.setdefault(result.stream, _StageStats()).record(stages, now)
+
+    def snapshot(self) -> Stats:
+        now = time.monotonic()
+        streams = {
+            stream: stats.summary(
+                self.slots.counters[stream].dropped if stream in self.slots.counters else 0, now
+            )
+            for stream, stats in self.stats.items()
+        }
+        dropped = sum(c.dropped for c in self.slots.counters.values())
+        return Stats(
+            now - self.started, self.frames, dropped, self.errors, self.bad_messages, streams
+        )
+
+    def _log_stats(self, now: float) -> None:
+        for stream, summary in self.snapshot().streams.items():
+            LOG.info(
+                "stream %s: %.1f fps in, %.1f fps out, %d dropped, %d errors, forward p50 %s µs",
+                stream,
+                summary.fps_in,
+                summary.fps_out,
+                summary.dropped,
+                summary.errors,
+                summary.stage_p50_us.get("forward", "-"),
+            )

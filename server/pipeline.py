@@ -1,0 +1,238 @@
+"""The per-frame pipeline: JPEG → hand crop → network → camera-space 3D → IK → filter.
+
+Hand localisation tracks by prediction: a stream's next crop is the square around its
+last keypoints. A stream with no track (its first frame, or after losing the hand) is
+re-detected: the whole frame, letterboxed into the network's input, goes through the
+network once, and its heatmap keypoints give the crop for the real pass. Each result says
+which (`locate` vs `detect` stage). A confidence below the threshold publishes "no hand"
+and drops the track, rather than publishing garbage.
+
+Left hands (hinted by the frame) are mirrored into right hands for the network, which is
+trained on right hands only, and mirrored back.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from model.hand.ik import HandIK
+from model.hand.model import HandModel
+from model.inference import HandMeshPredictor
+from protocol.messages import Frame, Hand, Hands
+from server.crop import CropBox, box_from_keypoints, crop, uncrop_points
+from server.one_euro import OneEuroFilter, QuaternionFilter
+from server.placement import default_intrinsics, solve_translation
+
+
+@dataclass
+class StreamTrack:
+    """What the pipeline remembers of one stream between frames."""
+
+    box: CropBox | None = None
+    joints_filter: OneEuroFilter = field(default_factory=OneEuroFilter)
+    rotations_filter: QuaternionFilter = field(default_factory=QuaternionFilter)
+
+    def lose(self) -> None:
+        self.box = None
+        self.joints_filter.reset()
+        self.rotations_filter.reset()
+
+
+class _Timer:
+    """Accumulates stage durations (µs) for one batch."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, int] = {}
+        self._last = time.perf_counter_ns()
+
+    def mark(self, stage: str) -> None:
+        now = time.perf_counter_ns()
+        self.stages[stage] = self.stages.get(stage, 0) + (now - self._last) // 1000
+        self._last = now
+
+
+@dataclass(frozen=True)
+class FrameFailure:
+    """A frame the pipeline could not use, and why (for the error reply)."""
+
+    frame: Frame
+    message: str
+
+
+@dataclass
+class _Work:
+    frame: Frame
+    image: np.ndarray
+    K: np.ndarray
+    mirrored: bool
+    track: StreamTrack
+    detected: bool = False
+
+
+class HandPipeline:
+    def __init__(
+        self,
+        predictor: HandMeshPredictor,
+        hand: HandModel,
+        confidence_threshold: float = 0.25,
+        margin: float = 1.4,
+    ) -> None:
+        self.predictor = predictor
+        self.ik = HandIK(hand)
+        self.confidence_threshold = confidence_threshold
+        self.margin = margin
+        self.tracks: dict[str, StreamTrack] = {}
+        self.size = predictor.input_size
+
+    def forget(self, stream: str) -> None:
+        self.tracks.pop(stream, None)
+
+    def process(self, frames: list[Frame]) -> list[Hands | FrameFailure]:
+        """One batch of frames (at most one per stream) → one result per frame, in order.
+
+        A frame whose image does not decode gives a `FrameFailure` (the server answers its
+        sender with an error); the others are processed as usual.
+        """
+        timer = _Timer()
+        results: list[Hands | FrameFailure | None] = [None] * len(frames)
+        work: list[tuple[int, _Work]] = []
+        for position, frame in enumerate(frames):
+            try:
+                work.append((position, self._prepare(frame)))
+            except ValueError as error:
+                results[position] = FrameFailure(frame, str(error))
+        timer.mark("decode")
+        if work:
+            missing = [w for _, w in work if w.track.box is None]
+            if missing:
+                self._detect(missing)
+                timer.mark("detect")
+            crops = np.stack([crop(w.image, w.track.box, self.size) for _, w in work])
+            timer.mark("crop")
+            prediction = self.predictor.predict(crops)
+            timer.mark("forward")
+            for index, (position, w) in enumerate(work):
+                results[position] = self._finish(w, prediction, index)
+            timer.mark("ik_filter")
+        return [
+            r
+            if isinstance(r, FrameFailure)
+            else Hands(r.stream, r.seq, r.t_capture_ns, dict(timer.stages), r.hands)
+            for r in results
+        ]
+
+    def _prepare(self, frame: Frame) -> _Work:
+        image = decode_image(frame)
+        height, width = image.shape[:2]
+        if frame.intrinsics is not None:
+            fx, fy, cx, cy = frame.intrinsics
+            K = np.array([[fx, 0.0, cx], [0.0, fy, cy], [0.0, 0.0, 1.0]])
+        else:
+            K = default_intrinsics(width, height)
+        mirrored = frame.handedness == "left"
+        if mirrored:
+            image = image[:, ::-1]
+            K = K.copy()
+            K[0, 2] = (width - 1) - K[0, 2]
+        track = self.tracks.setdefault(frame.stream, StreamTrack())
+        return _Work(frame, np.ascontiguousarray(image), K, mirrored, track)
+
+    def _detect(self, work: list[_Work]) -> None:
+        """Whole frames letterboxed into the input → heatmap keypoints → each track's box."""
+        boxes = []
+        for w in work:
+            height, width = w.image.shape[:2]
+            boxes.append(
+                CropBox(((width - 1) / 2.0, (height - 1) / 2.0), float(max(width, height)))
+            )
+        views = np.stack(
+            [crop(w.image, box, self.size) for w, box in zip(work, boxes, strict=True)]
+        )
+        prediction = self.predictor.predict(views)
+        for index, (w, box) in enumerate(zip(work, boxes, strict=True)):
+            keypoints = uncrop_points(prediction.keypoints_2d[index], box, self.size)
+            w.track.box = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
+            w.detected = True
+
+    def _finish(self, w: _Work, prediction, index: int) -> Hands:
+        frame = w.frame
+        confidence = float(prediction.confidence[index])
+        no_hand = Hands(frame.stream, frame.seq, frame.t_capture_ns)
+        if confidence < self.confidence_threshold:
+            w.track.lose()
+            return no_hand
+        keypoints = uncrop_points(prediction.keypoints_2d[index], w.track.box, self.size)
+        joints_rel = prediction.joints[index].astype(np.float64)
+        try:
+            joints = joints_rel + solve_translation(joints_rel, keypoints, w.K)
+        except ValueError:
+            w.track.lose()
+            return no_hand
+        now = frame.t_capture_ns / 1e9
+        joints = w.track.joints_filter(joints, now)
+        w.track.box = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
+        try:
+            quaternions = self.ik.solve(joints).quaternions[0]
+        except ValueError:
+            w.track.lose()
+            return no_hand
+        quaternions = w.track.rotations_filter(quaternions, now)
+        vertices = prediction.vertices[index]
+        side = "right"
+        if w.mirrored:
+            side = "left"
+            joints, vertices, keypoints, quaternions = mirror_outputs(
+                joints, vertices, keypoints, quaternions, w.image.shape[1]
+            )
+        vertex_dtype = {"f4": np.float32, "none": None}.get(frame.vertex_dtype, np.float16)
+        hand = Hand(
+            side=side,
+            score=min(max(confidence, 0.0), 1.0),
+            joints=joints.astype(np.float32),
+            keypoints_2d=keypoints.astype(np.float32),
+            wrist_position=joints[0].astype(np.float32),
+            wrist_rotation=quaternions[0].astype(np.float32),
+            local_rotations=quaternions[1:].astype(np.float32),
+            vertices=None if vertex_dtype is None else vertices.astype(vertex_dtype),
+        )
+        return Hands(frame.stream, frame.seq, frame.t_capture_ns, hands=(hand,))
+
+
+def mirror_outputs(
+    joints: np.ndarray,
+    vertices: np.ndarray,
+    keypoints: np.ndarray,
+    quaternions: np.ndarray,
+    width: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A right hand's outputs as the left hand it mirrors (across the camera's x = 0 plane):
+    positions negate x, pixels flip, and a rotation's quaternion (x, y, z, w) becomes
+    (x, −y, −z, w) — the reflection conjugates it."""
+    flip = np.array([-1.0, 1.0, 1.0])
+    keypoints = keypoints.copy()
+    keypoints[:, 0] = (width - 1) - keypoints[:, 0]
+    return joints * flip, vertices * flip, keypoints, quaternions * np.array([1.0, -1.0, -1.0, 1.0])
+
+
+def decode_image(frame: Frame) -> np.ndarray:
+    """The frame's image as BGR uint8 (H, W, 3); ValueError when it does not decode."""
+    image = frame.image
+    if image.format == "jpeg":
+        decoded = cv2.imdecode(np.frombuffer(image.data, np.uint8), cv2.IMREAD_COLOR)
+        if decoded is None:
+            raise ValueError("img.d: the JPEG data does not decode")
+        if decoded.shape[:2] != (image.height, image.width):
+            raise ValueError(
+                f"img: declared {image.width}×{image.height}, JPEG is "
+                f"{decoded.shape[1]}×{decoded.shape[0]}"
+            )
+        return decoded
+    pixels = np.frombuffer(image.data, np.uint8)
+    if image.pixel_format == "gray8":
+        return cv2.cvtColor(pixels.reshape(image.height, image.width), cv2.COLOR_GRAY2BGR)
+    pixels = pixels.reshape(image.height, image.width, 3)
+    return pixels[..., ::-1].copy() if image.pixel_format == "rgb8" else pixels
