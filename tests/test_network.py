@@ -29,7 +29,7 @@ def test_output_shapes_for_every_config(builtin_hand, name):
     assert outputs["keypoints_2d"].shape == (2, 21, 2)
     assert outputs["keypoint_confidence"].shape == (2, 21)
     assert outputs["joints"].shape == (2, 21, 3)
-    assert outputs["coarse_vertices"].shape == (2, 192, 3)
+    assert outputs["coarse_vertices"].shape == (2, get_config(name).coarse_vertices, 3)
     assert outputs["vertices"].shape == (2, builtin_hand.num_vertices, 3)
     assert outputs["camera"].shape == (2, 3)
     assert torch.all(outputs["joints"][:, 0] == 0), "root-relative: the wrist is the origin"

@@ -6,7 +6,6 @@ yet); these tests check the server's behaviour, not the predictions' quality.
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import threading
 import time
@@ -39,16 +38,7 @@ from server.app import HandServer, ServerSettings
 from server.commands import DEFAULT_CHECKPOINT
 from server.pipeline import HandPipeline
 
-MICRO = dataclasses.replace(
-    get_config("tiny"),
-    name="micro",
-    stage_dims=(32, 32, 64, 64),
-    stage_depths=(1, 1, 1, 1),
-    decoder_dim=64,
-    decoder_layers=1,
-    decoder_heads=2,
-    coarse_vertices=64,
-)
+MICRO = get_config("micro")
 SAMPLE = DEFAULT_CHECKPOINT.parent / "sample_sequence.zip"
 
 

@@ -12,17 +12,7 @@ from model.net.config import get_config
 from model.train import Trainer, TrainSettings, load_network
 
 # A very small network so CPU tests take seconds; same classes as the real configs.
-MICRO = dataclasses.replace(
-    get_config("tiny"),
-    name="micro",
-    stage_dims=(32, 32, 64, 64),
-    stage_depths=(1, 1, 1, 1),
-    decoder_dim=64,
-    decoder_layers=1,
-    decoder_heads=2,
-    coarse_vertices=64,
-    drop_path=0.1,
-)
+MICRO = get_config("micro")
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,10 @@ CONFIGS: dict[str, NetConfig] = {
     # A GPU's default: PoolFormer-S12-sized backbone.
     "small": NetConfig("small", (64, 128, 320, 512), (2, 2, 6, 2), 256, 3, 8),
     "base": NetConfig("base", (64, 128, 320, 512), (4, 4, 12, 4), 384, 4, 8, drop_path=0.2),
+    # The smallest network the classes allow: tests and smoke runs that need seconds, not quality.
+    "micro": NetConfig(
+        "micro", (32, 32, 64, 64), (1, 1, 1, 1), 64, 1, 2, coarse_vertices=64, mlp_ratio=3.0
+    ),
 }
 
 
