@@ -65,6 +65,10 @@ class _StageStats:
         self.in_times: list[float] = []
         self.errors = 0
 
+    def arrived(self, now: float) -> None:
+        self.in_times.append(now)
+        del self.in_times[: -self.window]
+
     def record(self, stages: dict[str, int], now: float) -> None:
         for stage, value in stages.items():
             values = self.durations.setdefault(stage, [])
@@ -193,7 +197,7 @@ class HandServer:
         now = time.monotonic()
         if isinstance(message, Frame):
             self.slots.put(message.stream, (identity, message), now)
-            self.stats.setdefault(message.stream, _StageStats()).in_times.append(now)
+            self.stats.setdefault(message.stream, _StageStats()).arrived(now)
         elif isinstance(message, Hello):
             self.router.send_multipart([identity, self.hello_bytes])
         elif isinstance(message, RigRequest):

@@ -73,6 +73,32 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     serve.add_argument("--hand", default=_env("HAND", None), help="hand model (default builtin)")
     serve.set_defaults(run=_serve)
 
+    camera = commands.add_parser(
+        "camera",
+        help="stream a webcam, video, image folder or synthetic sequence to the server",
+        description="Grabs frames (capture time at grab), JPEG-encodes them and sends them to a "
+        "running server at --fps (absolute schedule); receives this stream's results and prints "
+        "the capture→result latency. --preview draws the results over the camera image (needs a "
+        "display and OpenCV with a GUI).",
+    )
+    camera.add_argument(
+        "--source", default="0", help="camera index, video file, image folder or synth-seq .zip"
+    )
+    camera.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    camera.add_argument("--stream", default="cam0", help="stream id (default cam0)")
+    camera.add_argument(
+        "--server", default=_env("SERVER", "tcp://127.0.0.1:5555"), help="server ROUTER address"
+    )
+    camera.add_argument(
+        "--results", default=_env("RESULTS", "tcp://127.0.0.1:5556"), help="server PUB address"
+    )
+    camera.add_argument("--count", type=int, default=None, help="stop after this many frames")
+    camera.add_argument("--loop", action="store_true", help="restart a file source at its end")
+    camera.add_argument(
+        "--preview", action="store_true", help="show the image with the results drawn"
+    )
+    camera.set_defaults(run=_camera)
+
     ping = commands.add_parser(
         "ping",
         help="health check: hello round trip with a running server",
@@ -175,3 +201,52 @@ def _ping(args: argparse.Namespace) -> int:
         return 1
     print(f"{args.server}: {reply.software}, model {reply.model}, rig {reply.rig}")
     return 0
+
+
+def _camera(args: argparse.Namespace) -> int:
+    import json
+
+    import cv2
+
+    from server.camera import CameraClient, open_source, run_camera
+
+    if args.fps <= 0:
+        raise ValueError("--fps must be positive")
+    if args.preview and (
+        not os.environ.get("DISPLAY")
+        or "GUI:                           NONE" in cv2.getBuildInformation()
+    ):
+        print(
+            "handmesh camera: --preview needs a display and OpenCV with a GUI "
+            "(pip install opencv-python instead of opencv-python-headless)"
+        )
+        return 2
+    source = open_source(args.source, args.loop)
+    print(f"handmesh camera: streaming {source.description} as '{args.stream}' to {args.server}")
+    client = CameraClient(args.server, args.results, args.stream)
+    on_result = _preview_drawer(client) if args.preview else None
+    try:
+        report = run_camera(source, client, args.fps, args.count, on_result)
+    finally:
+        client.close()
+    print(json.dumps(report.summary()))
+    for error in report.errors[:5]:
+        print(f"server error: {error}")
+    return 0
+
+
+def _preview_drawer(client):
+    import cv2
+
+    from model.viz import draw_skeleton
+
+    def show(hands) -> None:
+        canvas = client.recent.get(hands.seq)
+        if canvas is None:
+            return
+        for hand in hands.hands:
+            canvas = draw_skeleton(canvas, hand.keypoints_2d)
+        cv2.imshow("handmesh", canvas)
+        cv2.waitKey(1)
+
+    return show
