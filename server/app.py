@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import zmq
@@ -39,6 +40,7 @@ from protocol.messages import (
 )
 from server.ingest import LatestFrameSlots
 from server.pipeline import FrameFailure, HandPipeline
+from server.security import secure_server
 
 LOG = logging.getLogger("handmesh.server")
 SOFTWARE = "handmesh-rt 0.1.0"
@@ -100,6 +102,7 @@ class HandServer:
         rig: Rig,
         model_id: str,
         context: zmq.Context | None = None,
+        curve_keys: Path | None = None,
     ) -> None:
         self.settings = settings
         self.pipeline = pipeline
@@ -121,6 +124,8 @@ class HandServer:
         self.stopped = threading.Event()
         self.ready = threading.Event()
         self.router = self.pub = None
+        self.curve_keys = curve_keys
+        self.authenticator = None
 
     # Lifecycle -----------------------------------------------------------------------------
     def bind(self) -> tuple[str, str]:
@@ -133,6 +138,10 @@ class HandServer:
         self.pub = self.context.socket(zmq.PUB)
         self.pub.setsockopt(zmq.SNDHWM, self.settings.pub_high_water_mark)
         self.pub.setsockopt(zmq.LINGER, 0)
+        if self.curve_keys is not None:
+            self.authenticator = secure_server(
+                self.context, [self.router, self.pub], self.curve_keys
+            )
         self.router.bind(self.settings.router)
         self.pub.bind(self.settings.pub)
         return (
@@ -147,6 +156,8 @@ class HandServer:
         for socket in (self.router, self.pub):
             if socket is not None:
                 socket.close(linger=0)
+        if self.authenticator is not None:
+            self.authenticator.stop()
 
     def serve(self) -> None:
         """Runs until `stop`; binds first if `bind` was not called."""

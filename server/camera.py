@@ -116,12 +116,24 @@ class CameraReport:
 
 
 class CameraClient:
-    def __init__(self, router: str, pub: str, stream: str, jpeg_quality: int = 85) -> None:
+    def __init__(
+        self,
+        router: str,
+        pub: str,
+        stream: str,
+        jpeg_quality: int = 85,
+        curve_keys: Path | None = None,
+        client_name: str = "client",
+    ) -> None:
         self.context = zmq.Context()
         self.dealer = self.context.socket(zmq.DEALER)
         self.sub = self.context.socket(zmq.SUB)
         for socket in (self.dealer, self.sub):
             socket.setsockopt(zmq.LINGER, 0)
+        if curve_keys is not None:
+            from server.security import secure_client
+
+            secure_client([self.dealer, self.sub], curve_keys, client_name)
         self.dealer.connect(router)
         self.sub.connect(pub)
         self.sub.setsockopt(zmq.SUBSCRIBE, stream.encode())

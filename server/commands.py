@@ -71,6 +71,12 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         help="below this hand confidence, publish 'no hand' (default 0.25)",
     )
     serve.add_argument("--hand", default=_env("HAND", None), help="hand model (default builtin)")
+    serve.add_argument(
+        "--curve-keys",
+        type=Path,
+        default=_env("CURVE_KEYS", None),
+        help="folder from 'handmesh keys': encrypt with CURVE, admit only its clients",
+    )
     serve.set_defaults(run=_serve)
 
     camera = commands.add_parser(
@@ -97,6 +103,10 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     camera.add_argument(
         "--preview", action="store_true", help="show the image with the results drawn"
     )
+    camera.add_argument(
+        "--curve-keys", type=Path, default=_env("CURVE_KEYS", None), help="keys folder (CURVE)"
+    )
+    camera.add_argument("--client", default="client", help="client key name in the keys folder")
     camera.set_defaults(run=_camera)
 
     ping = commands.add_parser(
@@ -109,7 +119,23 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         "--server", default=_env("SERVER", "tcp://127.0.0.1:5555"), help="server ROUTER address"
     )
     ping.add_argument("--timeout", type=float, default=2.0, help="seconds to wait (default 2)")
+    ping.add_argument(
+        "--curve-keys", type=Path, default=_env("CURVE_KEYS", None), help="keys folder (CURVE)"
+    )
+    ping.add_argument("--client", default="client", help="client key name in the keys folder")
     ping.set_defaults(run=_ping)
+
+    keys = commands.add_parser(
+        "keys",
+        help="make CURVE key pairs for the server and its clients",
+        description="Writes DIR/server/server.key(_secret) and DIR/clients/NAME.key(_secret); "
+        "'handmesh serve --curve-keys DIR' then encrypts and admits exactly those clients.",
+    )
+    keys.add_argument("--out", type=Path, required=True, help="keys folder")
+    keys.add_argument(
+        "--clients", nargs="+", default=["client"], help="client names (default: client)"
+    )
+    keys.set_defaults(run=_keys)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -147,7 +173,7 @@ def _serve(args: argparse.Namespace) -> int:
         predictor = HandMeshPredictor(build_network(get_config(args.config), hand), device, dtype)
         model_id = f"{args.config}-untrained"
     for address in (args.router, args.pub):
-        if "127.0.0.1" not in address and "localhost" not in address:
+        if args.curve_keys is None and "127.0.0.1" not in address and "localhost" not in address:
             logging.warning(
                 "binding %s beyond loopback without authentication: anyone on the network can "
                 "send frames and read results",
@@ -183,6 +209,10 @@ def _ping(args: argparse.Namespace) -> int:
     context = zmq.Context()
     socket = context.socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
+    if args.curve_keys is not None:
+        from server.security import secure_client
+
+        secure_client([socket], args.curve_keys, args.client)
     socket.connect(args.server)
     try:
         socket.send(encode(Hello("client", "handmesh-ping 0.1.0")))
@@ -223,7 +253,9 @@ def _camera(args: argparse.Namespace) -> int:
         return 2
     source = open_source(args.source, args.loop)
     print(f"handmesh camera: streaming {source.description} as '{args.stream}' to {args.server}")
-    client = CameraClient(args.server, args.results, args.stream)
+    client = CameraClient(
+        args.server, args.results, args.stream, curve_keys=args.curve_keys, client_name=args.client
+    )
     on_result = _preview_drawer(client) if args.preview else None
     try:
         report = run_camera(source, client, args.fps, args.count, on_result)
@@ -250,3 +282,11 @@ def _preview_drawer(client):
         cv2.waitKey(1)
 
     return show
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from server.security import make_keys
+
+    for path in make_keys(args.out, args.clients):
+        print(f"wrote {path}")
+    return 0

@@ -328,3 +328,44 @@ def test_camera_sources_refuse_what_they_cannot_open(tmp_path):
         open_source(str(tmp_path / "missing.mp4"))
     with pytest.raises(ValueError, match="holds no images"):
         open_source(str(tmp_path))
+
+
+def test_curve_admits_listed_clients_and_refuses_others(tmp_path, jpeg_frames):
+    from server.security import make_keys, secure_client
+
+    make_keys(tmp_path / "keys", ["alice"])
+    make_keys(tmp_path / "other", ["mallory"])
+    hand = load_builtin_hand()
+    server = HandServer(
+        ServerSettings("tcp://127.0.0.1:*", "tcp://127.0.0.1:*"),
+        HandPipeline(FixedHandPredictor(), hand),
+        rig_message(hand),
+        "fixed",
+        context=zmq.Context(),
+        curve_keys=tmp_path / "keys",
+    )
+    router, _ = server.bind()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    context = zmq.Context()
+    try:
+        answers = {}
+        for name, folder in (("alice", tmp_path / "keys"), ("mallory", tmp_path / "other")):
+            dealer = context.socket(zmq.DEALER)
+            dealer.setsockopt(zmq.LINGER, 0)
+            if name == "mallory":  # knows the server's public key, but is not on its list
+                (folder / "server").mkdir(exist_ok=True)
+                (folder / "server" / "server.key").write_bytes(
+                    (tmp_path / "keys/server/server.key").read_bytes()
+                )
+            secure_client([dealer], folder, name)
+            dealer.connect(router)
+            dealer.send(encode(Hello("client", "test")))
+            answers[name] = dealer.poll(2000)
+            dealer.close()
+        assert answers == {"alice": 1, "mallory": 0}
+    finally:
+        server.stop()
+        thread.join(5)
+        server.context.term()
+        context.term()
