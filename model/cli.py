@@ -263,7 +263,12 @@ def _register_network_commands(commands: argparse._SubParsersAction) -> None:
         "vertices) and checks the exported outputs against PyTorch's.",
     )
     export.add_argument("--checkpoint", type=Path, required=True)
-    export.add_argument("--format", choices=("onnx", "torchscript"), required=True)
+    export.add_argument(
+        "--format",
+        choices=("onnx", "torchscript", "weights"),
+        required=True,
+        help="onnx, torchscript, or weights (float16, for serving)",
+    )
     export.add_argument(
         "--out", type=Path, default=None, help="output file (default next to the checkpoint)"
     )
@@ -341,12 +346,14 @@ def _export(args: argparse.Namespace) -> int:
     from model.train import load_network
 
     network = load_network(args.checkpoint, args.hand)
-    suffix = ".onnx" if args.format == "onnx" else ".ts"
+    suffix = {"onnx": ".onnx", "torchscript": ".ts", "weights": ".weights.pt"}[args.format]
     out = args.out or args.checkpoint.with_suffix(suffix)
     export(network, out, args.format)
     difference = max_difference(network, out, args.format)
-    print(f"wrote {out}; largest output difference to PyTorch: {difference:.2e}")
-    return 0 if difference <= 1e-4 else 1
+    # float16 weights round every parameter: the outputs move by about 1e-3 of their scale.
+    tolerance = 5e-3 if args.format == "weights" else 1e-4
+    print(f"wrote {out}; largest output difference to PyTorch: {difference:.2e} (≤ {tolerance:g})")
+    return 0 if difference <= tolerance else 1
 
 
 def _export_rig(args: argparse.Namespace) -> int:

@@ -79,6 +79,15 @@ def test_exported_model_matches_pytorch(builtin_hand, tmp_path, file_format):
     assert max_difference(network, path, file_format) < 1e-4
 
 
+def test_float16_serving_weights_load_and_stay_close(builtin_hand, tmp_path):
+    from model.export import export, max_difference
+
+    network = build_network(get_config("tiny"), builtin_hand).eval()
+    path = export(network, tmp_path / "model.weights.pt", "weights")
+    assert path.stat().st_size < 0.6 * sum(p.numel() * 4 for p in network.parameters())
+    assert max_difference(network, path, "weights") < 5e-3
+
+
 def test_predictor_takes_bgr_crops_and_rejects_anything_else(builtin_hand):
     predictor = HandMeshPredictor(build_network(get_config("tiny"), builtin_hand))
     crops = np.random.default_rng(0).integers(0, 255, size=(3, 224, 224, 3), dtype=np.uint8)
