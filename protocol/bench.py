@@ -64,7 +64,7 @@ def run(iterations: int = 2000, warmup: int = 200) -> dict[str, float]:
         "zmq_protocol_roundtrip_us_p50": protocol_p50,
         "zmq_raw_roundtrip_us_p95": _percentile_us(raw_ns, 95),
         "zmq_protocol_roundtrip_us_p95": _percentile_us(protocol_ns, 95),
-        "protocol_over_raw_ratio": protocol_p50 / raw_p50,
+        "protocol_over_raw_ratio": round(protocol_p50 / raw_p50, 3),
         "iterations": iterations,
     }
 
