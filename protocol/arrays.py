@@ -16,7 +16,10 @@ from protocol.limits import ALLOWED_DTYPES
 WIRE_DTYPES: dict[str, np.dtype] = {
     code: np.dtype(code).newbyteorder("<") for code in ALLOWED_DTYPES
 }
-_FLOATS = frozenset(code for code in ALLOWED_DTYPES if code.startswith("f"))
+# Per wire dtype: the numpy dtype, its size in bytes, whether it is a float type.
+_ELEMENTS = {
+    code: (dtype, dtype.itemsize, dtype.kind == "f") for code, dtype in WIRE_DTYPES.items()
+}
 _HALF_EXPONENT = np.uint16(0x7C00)  # float16 exponent bits; all set: infinity or NaN
 # Most significant bytes of float32/64 elements that cannot belong to a NaN or an infinity.
 _ORDINARY_HIGH_BYTES = bytes(byte for byte in range(256) if byte & 0x7F != 0x7F)
@@ -60,17 +63,16 @@ def decode_array(
         if type(size) is not int or size < 0:
             raise ProtocolError(f"shape must be non-negative integers, got {show(dims)}")
         count *= size
-    wire_dtype = WIRE_DTYPES[code]
-    if count * wire_dtype.itemsize != len(data):
+    wire_dtype, itemsize, is_float = _ELEMENTS[code]
+    if count * itemsize != len(data):
         raise ProtocolError(
-            f"shape {shape_text(dims)} of {code} needs {count * wire_dtype.itemsize} bytes, "
-            f"got {len(data)}"
+            f"shape {shape_text(dims)} of {code} needs {count * itemsize} bytes, got {len(data)}"
         )
     dims = tuple(dims)
     if dims != shape and (shape[0] is not None or dims[1:] != shape[1:]):
         raise ProtocolError(f"expected shape {shape_text(shape)}, got {shape_text(dims)}")
     flat = np.frombuffer(data, wire_dtype)
-    if code in _FLOATS and not all_finite(flat, data):
+    if is_float and data and not all_finite(flat, data, itemsize):
         raise ProtocolError("contains NaN or infinite values")
     return flat if len(dims) == 1 else flat.reshape(dims)
 
@@ -82,8 +84,8 @@ def _malformed(value: object) -> str:
     return f"array map without {', '.join(missing)}"
 
 
-def all_finite(flat: np.ndarray, data: bytes) -> bool:
-    """Whether a 1-D float array (``data`` its bytes) holds no NaN and no infinity.
+def all_finite(flat: np.ndarray, data: bytes, itemsize: int) -> bool:
+    """Whether a non-empty 1-D float array (``data`` its bytes) holds no NaN and no infinity.
 
     Cheap in the usual case and without floating-point arithmetic, so no input can raise a
     numpy warning. float16: exactly, from the exponent bits (numpy's ``argmax`` over uint16
@@ -92,12 +94,10 @@ def all_finite(flat: np.ndarray, data: bytes) -> bool:
     element's does, which bytes.translate finds at C speed, all are finite, and otherwise
     ``np.isfinite`` decides.
     """
-    if not flat.size:
-        return True
-    if flat.dtype.itemsize == 2:
+    if itemsize == 2:
         exponents = flat.view(np.uint16) & _HALF_EXPONENT
         return exponents[exponents.argmax()] != _HALF_EXPONENT
-    high_bytes = data[flat.dtype.itemsize - 1 :: flat.dtype.itemsize]
+    high_bytes = data[itemsize - 1 :: itemsize]
     return not high_bytes.translate(None, _ORDINARY_HIGH_BYTES) or bool(np.isfinite(flat).all())
 
 

@@ -135,6 +135,8 @@ class Array:
     max_rows: int | None = None
 
     def encode(self, value: np.ndarray) -> dict:
+        if type(value) is not np.ndarray:
+            value = np.asarray(value)
         code = _DTYPE_CODES.get(value.dtype)
         if code not in self.dtypes:
             code = self.dtypes[0]

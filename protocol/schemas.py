@@ -90,19 +90,21 @@ def _check_rig(rig: Rig) -> None:
             raise RIG.error(name, f"vertex index outside [0, {count - 1}]")
     if rig.skin_indices.size and rig.skin_indices.max() >= NUM_JOINTS:
         raise RIG.error("skin_indices", f"joint index outside [0, {NUM_JOINTS - 1}]")
-    weights = rig.skin_weights
+    # Arithmetic in float64: float32 extremes must fail the checks, not overflow with a warning.
+    weights = rig.skin_weights.astype(np.float64)
     if weights.size and (
         weights.min() < 0 or np.abs(weights.sum(axis=1) - 1).max() > SKIN_WEIGHT_TOLERANCE
     ):
         raise RIG.error("skin_weights", "weights must be ≥ 0 and sum to 1 per vertex")
     if tuple(rig.parents.tolist()) != JOINT_PARENTS:
         raise RIG.error("parents", f"not the protocol's joint tree {list(JOINT_PARENTS)}")
-    articulated = rig.rest_keypoints[list(ARTICULATED_KEYPOINTS)]
-    if np.abs(articulated - rig.rest_joints).max() > REST_TOLERANCE_M:
+    joints = rig.rest_joints.astype(np.float64)
+    articulated = rig.rest_keypoints[list(ARTICULATED_KEYPOINTS)].astype(np.float64)
+    if np.abs(articulated - joints).max() > REST_TOLERANCE_M:
         raise RIG.error("rest_joints", "must equal the articulated rest keypoints")
     # bind_j inverts joint j's rest global transform, whose translation is the rest joint.
     bind = rig.bind_poses.astype(np.float64)
-    origin = np.einsum("jab,jb->ja", bind[:, :3, :3], rig.rest_joints) + bind[:, :3, 3]
+    origin = np.einsum("jab,jb->ja", bind[:, :3, :3], joints) + bind[:, :3, 3]
     bottom_row_ok = np.array_equal(bind[:, 3], np.tile([0.0, 0.0, 0.0, 1.0], (NUM_JOINTS, 1)))
     if not bottom_row_ok or np.abs(origin).max() > REST_TOLERANCE_M:
         raise RIG.error(

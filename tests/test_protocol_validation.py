@@ -4,6 +4,7 @@ code and names the field; what the rules allow still decodes."""
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 
 import cv2
@@ -484,3 +485,15 @@ def test_decode_errors_never_echo_long_values():
         edited("hands_one_f16", lambda v: v["h"][0].update(sd="y" * 100)), "h[0].sd", "not one of"
     )
     assert len(error.message) < 120
+
+
+def test_decode_refuses_a_rig_of_extreme_floats_without_numpy_warnings():
+    huge = np.full((12, 3), np.finfo(np.float32).max)
+    weights = np.full((12, 4), np.finfo(np.float32).max)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        refuse(rig_with("sw", weights, "f4"), "sw", "sum to 1")
+        keypoints = np.full((21, 3), np.finfo(np.float32).max)
+        refuse(rig_with("rk", keypoints, "f4"), "rj", "articulated rest keypoints")
+        value = rig_with("vt", huge, "f4")
+        assert decode(msgpack.packb(value)).vertices.max() == np.finfo(np.float32).max
