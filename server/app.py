@@ -227,13 +227,15 @@ class HandServer:
             )
 
     def _reject(self, identity: bytes, error: ProtocolError, frame: Frame | None = None) -> None:
+        """Answers the sender with an error naming the frame: the decoded one, or, for a message
+        that failed to decode, the stream and seq the codec could still read from it."""
         self.bad_messages += frame is None
         message = Error(
             int(error.code),
             error.code.name,
             error.message[:2000],
-            None if frame is None else frame.seq,
-            None if frame is None else frame.stream,
+            error.seq if frame is None else frame.seq,
+            error.stream if frame is None else frame.stream,
         )
         self.router.send_multipart([identity, encode(message)])
 

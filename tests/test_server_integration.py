@@ -77,7 +77,7 @@ class RunningServer:
     def __init__(self, router: str, pub: str, max_batch: int = 4, predictor=None) -> None:
         hand = load_builtin_hand()
         predictor = predictor or HandMeshPredictor(build_network(MICRO, hand))
-        self.pipeline = HandPipeline(predictor, hand, confidence_threshold=0.0)
+        self.pipeline = HandPipeline(predictor, hand)
         self.batch_sizes: list[int] = []
         self.gate = threading.Event()  # cleared: the next batch waits until it is set
         self.gate.set()
