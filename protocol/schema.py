@@ -206,10 +206,10 @@ class MapOf:
             raise ProtocolError(
                 f"{len(value)} entries exceed the limit of {self.max_items}", ErrorCode.TOO_LARGE
             )
-        decoded = {}
+        decoded, decode_key, decode_value = {}, self.key.decode, self.value.decode
         for name, item in value.items():
             try:
-                decoded[self.key.decode(name)] = self.value.decode(item)
+                decoded[decode_key(name)] = decode_value(item)
             except ProtocolError as error:
                 label = f"[{show(name)}]"
                 raise error.within(label, label) from None

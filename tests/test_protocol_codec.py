@@ -204,7 +204,7 @@ def test_random_bytes_only_ever_raise_protocol_error(data):
 SEED_VECTORS = sorted(VECTORS_DIR.rglob("*.msgpack"))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.sampled_from(SEED_VECTORS), st.data())
 def test_mutated_vectors_only_ever_raise_protocol_error(path, data):
     mutated = bytearray(path.read_bytes())
@@ -253,7 +253,7 @@ def _slots(value: object, path: tuple = ()) -> list[tuple]:
     return places
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.sampled_from(sorted(golden_messages())), st.data())
 def test_any_field_replaced_by_any_value_only_ever_raises_protocol_error(name, data):
     value = wire_map(golden_messages()[name])

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from protocol import cli
-from protocol.codec import MESSAGE_TYPES, decode, type_name
+from protocol.codec import MESSAGE_TYPES, decode, encode, type_name
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.vectors import (
     INVALID,
@@ -92,3 +92,9 @@ def test_vectors_command_writes_and_checks(tmp_path, capsys):
     (tmp_path / "ack.json").write_text("{}")
     assert run_command("vectors", "--out", str(tmp_path), "--check") == 1
     assert "ack.json" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", sorted(golden_messages()))
+def test_re_encoding_a_decoded_vector_gives_its_bytes_again(name):
+    data = (VECTORS_DIR / f"{name}.msgpack").read_bytes()
+    assert encode(decode(data)) == data
