@@ -26,10 +26,9 @@ import zmq
 
 from protocol.codec import decode, encode
 from protocol.errors import ErrorCode, ProtocolError
-from protocol.limits import MAX_MESSAGE_BYTES
+from protocol.limits import DEFAULT_HOST, DEFAULT_PUB_PORT, DEFAULT_ROUTER_PORT, MAX_MESSAGE_BYTES
 from protocol.messages import (
     Ack,
-    Error,
     Frame,
     Hello,
     Rig,
@@ -37,6 +36,7 @@ from protocol.messages import (
     Stats,
     StatsRequest,
     StreamStats,
+    error_reply,
 )
 from server.ingest import LatestFrameSlots
 from server.pipeline import FrameFailure, HandPipeline
@@ -49,8 +49,8 @@ HARD_MESSAGE_CAP_BYTES = 4 * MAX_MESSAGE_BYTES
 
 @dataclass(frozen=True)
 class ServerSettings:
-    router: str = "tcp://127.0.0.1:5555"
-    pub: str = "tcp://127.0.0.1:5556"
+    router: str = f"tcp://{DEFAULT_HOST}:{DEFAULT_ROUTER_PORT}"
+    pub: str = f"tcp://{DEFAULT_HOST}:{DEFAULT_PUB_PORT}"
     max_batch: int = 4
     stream_timeout_s: float = 10.0
     stats_interval_s: float = 10.0
@@ -230,13 +230,9 @@ class HandServer:
         """Answers the sender with an error naming the frame: the decoded one, or, for a message
         that failed to decode, the stream and seq the codec could still read from it."""
         self.bad_messages += frame is None
-        message = Error(
-            int(error.code),
-            error.code.name,
-            error.message[:2000],
-            error.seq if frame is None else frame.seq,
-            error.stream if frame is None else frame.stream,
-        )
+        if frame is not None:
+            error.stream, error.seq = frame.stream, frame.seq
+        message = error_reply(error)
         self.router.send_multipart([identity, encode(message)])
 
     # Processing ----------------------------------------------------------------------------

@@ -6,7 +6,11 @@ import argparse
 import os
 from pathlib import Path
 
+from protocol.limits import DEFAULT_HOST, DEFAULT_PUB_PORT, DEFAULT_ROUTER_PORT
+
 DEFAULT_CHECKPOINT = Path(__file__).parent / "assets" / "demo_checkpoint.pt"
+DEFAULT_ROUTER = f"tcp://{DEFAULT_HOST}:{DEFAULT_ROUTER_PORT}"
+DEFAULT_RESULTS = f"tcp://{DEFAULT_HOST}:{DEFAULT_PUB_PORT}"
 
 
 def _env(name: str, default: str | None) -> str | None:
@@ -24,12 +28,12 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     )
     serve.add_argument(
         "--router",
-        default=_env("ROUTER", "tcp://127.0.0.1:5555"),
+        default=_env("ROUTER", DEFAULT_ROUTER),
         help="bind address for client messages (default tcp://127.0.0.1:5555)",
     )
     serve.add_argument(
         "--pub",
-        default=_env("PUB", "tcp://127.0.0.1:5556"),
+        default=_env("PUB", DEFAULT_RESULTS),
         help="bind address for results (default tcp://127.0.0.1:5556)",
     )
     serve.add_argument(
@@ -93,10 +97,10 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     camera.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     camera.add_argument("--stream", default="cam0", help="stream id (default cam0)")
     camera.add_argument(
-        "--server", default=_env("SERVER", "tcp://127.0.0.1:5555"), help="server ROUTER address"
+        "--server", default=_env("SERVER", DEFAULT_ROUTER), help="server ROUTER address"
     )
     camera.add_argument(
-        "--results", default=_env("RESULTS", "tcp://127.0.0.1:5556"), help="server PUB address"
+        "--results", default=_env("RESULTS", DEFAULT_RESULTS), help="server PUB address"
     )
     camera.add_argument("--count", type=int, default=None, help="stop after this many frames")
     camera.add_argument("--loop", action="store_true", help="restart a file source at its end")
@@ -116,7 +120,7 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         "answers in time (prints its model and rig), 1 otherwise.",
     )
     ping.add_argument(
-        "--server", default=_env("SERVER", "tcp://127.0.0.1:5555"), help="server ROUTER address"
+        "--server", default=_env("SERVER", DEFAULT_ROUTER), help="server ROUTER address"
     )
     ping.add_argument("--timeout", type=float, default=2.0, help="seconds to wait (default 2)")
     ping.add_argument(

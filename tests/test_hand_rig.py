@@ -33,3 +33,12 @@ def test_bind_poses_skin_like_our_fk(builtin_hand):
     blended = np.einsum("vk,vkab->vab", rig.skin_weights, skinning[rig.skin_indices])
     vertices = np.einsum("vab,vb->va", blended, homogeneous)[:, :3]
     np.testing.assert_allclose(vertices, posed.vertices[0].numpy(), atol=2e-4)
+
+
+def test_each_shape_is_its_own_rig_with_the_wrist_at_the_origin(builtin_hand):
+    shape = np.zeros(len(builtin_hand.shape_names))
+    shape[0] = 1.0
+    default, shaped = rig_message(builtin_hand), decode(encode(rig_message(builtin_hand, shape)))
+    assert default.rig_id != shaped.rig_id
+    np.testing.assert_allclose(shaped.rest_keypoints[0], 0.0, atol=1e-6)
+    np.testing.assert_allclose(shaped.rest_joints[0], 0.0, atol=1e-6)
