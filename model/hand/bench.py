@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -43,7 +44,9 @@ def round_trip_errors_mm(hand_source: str | None, keypoints: np.ndarray) -> np.n
     return np.linalg.norm(again - keypoints, axis=-1) * 1000.0
 
 
-def _median_us_per_hand(solve: callable, keypoints: np.ndarray, batch: int, calls: int) -> float:
+def _median_us_per_hand(
+    solve: Callable[[np.ndarray], object], keypoints: np.ndarray, batch: int, calls: int
+) -> float:
     """Median over ``calls`` timed calls (robust to a noisy machine), per hand, in µs."""
     batches = [keypoints[(i * batch) % len(keypoints) :][:batch] for i in range(calls)]
     batches = [b if len(b) == batch else keypoints[:batch] for b in batches]
