@@ -113,6 +113,37 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     camera.add_argument("--client", default="client", help="client key name in the keys folder")
     camera.set_defaults(run=_camera)
 
+    replay = commands.add_parser(
+        "replay",
+        help="replay a recorded stream: results to a PUB, or frames to a server",
+        description="results: publishes the recorded hands messages exactly as the server "
+        "would (topic = stream id), so a game scene can be developed with no GPU and no camera. "
+        "frames: re-sends the recorded frames to a server's ROUTER with fresh capture times. "
+        "Timing follows the recording (absolute schedule, scaled by --speed).",
+    )
+    replay.add_argument("file", type=Path, help="a recorded .hmstream file")
+    replay.add_argument("--mode", choices=("results", "frames"), default="results")
+    replay.add_argument("--speed", type=float, default=1.0, help="playback speed (default 1)")
+    replay.add_argument("--loop", action="store_true", help="start again at the end")
+    replay.add_argument(
+        "--to",
+        default=None,
+        help="results: PUB bind address (default tcp://127.0.0.1:5556); "
+        "frames: the server's ROUTER (default tcp://127.0.0.1:5555)",
+    )
+    replay.set_defaults(run=_replay)
+
+    from server import bench_replay
+
+    replay_bench = benches.add_parser(
+        "replay",
+        help="schedule accuracy of results-mode replay",
+        description="Replays a recorded one-hand result stream at 1× and reports send time minus "
+        "schedule (p50, p99, max) over --messages messages.",
+    )
+    bench_replay.add_arguments(replay_bench)
+    replay_bench.set_defaults(run_bench=bench_replay.run)
+
     ping = commands.add_parser(
         "ping",
         help="health check: hello round trip with a running server",
@@ -293,4 +324,39 @@ def _keys(args: argparse.Namespace) -> int:
 
     for path in make_keys(args.out, args.clients):
         print(f"wrote {path}")
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    import zmq
+
+    from protocol.messages import Frame, Hands
+    from server.replay import publish_results, records_of, replay_schedule, send_frames
+
+    results = args.mode == "results"
+    records = records_of(args.file, Hands if results else Frame)
+    if not records:
+        raise ValueError(f"{args.file} holds no {args.mode} to replay")
+    address = args.to or (DEFAULT_RESULTS if results else DEFAULT_ROUTER)
+    context = zmq.Context()
+    socket = context.socket(zmq.PUB if results else zmq.DEALER)
+    socket.setsockopt(zmq.LINGER, 0)
+    (socket.bind if results else socket.connect)(address)
+    stop = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stop.set())
+    count = len(records)
+    print(f"handmesh replay: {count} {args.mode} from {args.file} at {args.speed}× via {address}")
+    send = publish_results(socket) if results else send_frames(socket)
+    try:
+        while not stop.is_set():
+            replay_schedule(records, args.speed, send, stop.is_set)
+            if not args.loop:
+                break
+    finally:
+        socket.close()
+        context.term()
     return 0
