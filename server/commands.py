@@ -107,10 +107,7 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     camera.add_argument(
         "--preview", action="store_true", help="show the image with the results drawn"
     )
-    camera.add_argument(
-        "--curve-keys", type=Path, default=_env("CURVE_KEYS", None), help="keys folder (CURVE)"
-    )
-    camera.add_argument("--client", default="client", help="client key name in the keys folder")
+    _add_curve_client_arguments(camera)
     camera.set_defaults(run=_camera)
 
     replay = commands.add_parser(
@@ -128,8 +125,8 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     replay.add_argument(
         "--to",
         default=None,
-        help="results: PUB bind address (default tcp://127.0.0.1:5556); "
-        "frames: the server's ROUTER (default tcp://127.0.0.1:5555)",
+        help=f"results: PUB bind address (default {DEFAULT_RESULTS}); "
+        f"frames: the server's ROUTER (default {DEFAULT_ROUTER})",
     )
     replay.set_defaults(run=_replay)
 
@@ -154,10 +151,7 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         "--server", default=_env("SERVER", DEFAULT_ROUTER), help="server ROUTER address"
     )
     ping.add_argument("--timeout", type=float, default=2.0, help="seconds to wait (default 2)")
-    ping.add_argument(
-        "--curve-keys", type=Path, default=_env("CURVE_KEYS", None), help="keys folder (CURVE)"
-    )
-    ping.add_argument("--client", default="client", help="client key name in the keys folder")
+    _add_curve_client_arguments(ping)
     ping.set_defaults(run=_ping)
 
     keys = commands.add_parser(
@@ -171,6 +165,14 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         "--clients", nargs="+", default=["client"], help="client names (default: client)"
     )
     keys.set_defaults(run=_keys)
+
+
+def _add_curve_client_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags a client needs to talk to a `serve --curve-keys` server."""
+    parser.add_argument(
+        "--curve-keys", type=Path, default=_env("CURVE_KEYS", None), help="keys folder (CURVE)"
+    )
+    parser.add_argument("--client", default="client", help="client key name in the keys folder")
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -23,13 +23,16 @@ _SKIN_PATH = np.array(
 )
 
 
-def skin_albedo(
-    rng: np.random.Generator, vertices: np.ndarray, volar_weight: np.ndarray
-) -> np.ndarray:
-    """Per-vertex linear RGB albedo (V, 3) for rest-pose ``vertices`` (V, 3).
+# Rest-pose depth below the palm plane (m) over which skin counts fully as palm side.
+PALM_SIDE_DEPTH_M = 0.015
 
-    volar_weight (V,): 0..1, how much a vertex is on the palm side (those get a little redder).
+
+def skin_albedo(rng: np.random.Generator, vertices: np.ndarray) -> np.ndarray:
+    """Per-vertex linear RGB albedo (V, 3) for rest-pose ``vertices`` (V, 3), model frame.
+
+    Vertices on the palm side (−z in the model frame) get a little redder.
     """
+    volar_weight = np.clip(-vertices[:, 2] / PALM_SIDE_DEPTH_M, 0.0, 1.0)
     position = rng.uniform(0, len(_SKIN_PATH) - 1)
     low = int(np.floor(position))
     high = min(low + 1, len(_SKIN_PATH) - 1)

@@ -100,7 +100,7 @@ def render_sequence(out: Path, settings: SequenceSettings, progress: bool = True
         )
     rng = np.random.default_rng(settings.seed)
     K = camera_matrix(settings)
-    albedo = skin_albedo(rng, hand.template, np.clip(-hand.template[:, 2] / 0.015, 0.0, 1.0))
+    albedo = skin_albedo(rng, hand.template)
     lights, ambient = random_lights(rng)
     background = photo_patch(rng, settings.width, settings.height).astype(np.float32)
     renderer = Renderer(settings.width, settings.height)

@@ -128,8 +128,7 @@ def render_scene(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Shaded hand over a random background with camera degradations: BGR uint8 image, mask."""
     hand = load_builtin_hand()
-    volar = np.clip(-hand.template[:, 2] / 0.015, 0.0, 1.0)
-    albedo = skin_albedo(rng, hand.template, volar)
+    albedo = skin_albedo(rng, hand.template)
     lights, ambient = random_lights(rng)
     result = _renderer(size).render(
         scene.vertices,

@@ -31,6 +31,7 @@ def render_pose_gallery(out: Path, hand_source: str | None = None, size: int = 3
     hand = load_hand(hand_source)
     renderer = Renderer(size, size)
     frames = joint_frames(hand)
+    kinematics = HandKinematics(hand, torch.float64)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tiles = []
@@ -40,7 +41,7 @@ def render_pose_gallery(out: Path, hand_source: str | None = None, size: int = 3
         rotations = angles_to_rotations(NAMED_POSES[name][None], frames)
         rotations[0, 0] = VIEW
         with torch.inference_mode():
-            posed = HandKinematics(hand, torch.float64)(torch.from_numpy(rotations))
+            posed = kinematics(torch.from_numpy(rotations))
         vertices = posed.vertices[0].numpy()
         centre = (vertices.max(axis=0) + vertices.min(axis=0)) / 2.0
         offset = np.array([0.0, 0.0, 0.55]) - centre
