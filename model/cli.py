@@ -82,9 +82,10 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         "synth-seq",
         help="render a smooth synthetic hand motion at camera resolution",
         description="Renders open hand → fist → point → pinch → wave at 30 fps, 640×480, with the "
-        "wrist moving through the frame, and writes frames + ground truth (see docs/data.md).",
+        "wrist moving through the frame, and writes it as a recorded stream: every frame followed "
+        "by its ground truth as the result a perfect server would publish (see docs/data.md).",
     )
-    sequence.add_argument("--out", type=Path, required=True, help="output file (.zip)")
+    sequence.add_argument("--out", type=Path, required=True, help="output file (.hmstream)")
     sequence.add_argument("--seconds", type=float, default=6.0, help="length (default 6 s)")
     sequence.add_argument("--fps", type=int, default=30, help="frame rate (default 30)")
     sequence.add_argument("--width", type=int, default=640)

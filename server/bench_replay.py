@@ -18,8 +18,8 @@ import zmq
 from protocol.bench import sample_hands
 from protocol.codec import encode
 from protocol.messages import Hands
+from protocol.stream_file import StreamWriter
 from server.replay import publish_results, records_of, replay_schedule
-from server.stream_file import StreamWriter
 
 
 def run(args: argparse.Namespace) -> dict[str, float]:

@@ -35,7 +35,8 @@ class CameraSource:
 
 
 def open_source(source: str, loop: bool = False) -> CameraSource:
-    """A webcam index ("0"), a video file, a folder of images, or a synth-seq .zip."""
+    """A webcam index ("0"), a video file, a folder of images, or a recorded stream
+    (.hmstream: its frames, e.g. the bundled synthetic sample)."""
     if source.isdigit():
         return CameraSource(
             _capture_frames(cv2.VideoCapture(int(source)), loop=False), f"camera {source}"
@@ -50,24 +51,28 @@ def open_source(source: str, loop: bool = False) -> CameraSource:
         if not images:
             raise ValueError(f"{path} holds no images ({', '.join(IMAGE_SUFFIXES)})")
         return CameraSource(_image_frames(images, loop), f"{len(images)} images in {path}")
-    if path.suffix == ".zip":
-        from model.data.sequence import read_sequence
-
-        sequence = read_sequence(path)
-        K = sequence.K
-        intrinsics = (K[0, 0], K[1, 1], K[0, 2], K[1, 2])
-
-        def frames():
-            while True:
-                for index in range(len(sequence.jpeg_frames)):
-                    yield sequence.image(index), intrinsics
-                if not loop:
-                    return
-
-        return CameraSource(
-            frames(), f"synthetic sequence {path} ({len(sequence.jpeg_frames)} frames)"
-        )
+    if path.suffix == ".hmstream":
+        return _recorded_frames(path, loop)
     return CameraSource(_capture_frames(cv2.VideoCapture(str(path)), loop), f"video {path}")
+
+
+def _recorded_frames(path: Path, loop: bool) -> CameraSource:
+    """The frames of a recorded stream, decoded once up front, with their own intrinsics."""
+    from server.pipeline import decode_image
+    from server.replay import records_of
+
+    recorded = [frame for _, frame in records_of(path, Frame)]
+    if not recorded:
+        raise ValueError(f"{path} holds no frames (record with --frames to keep them)")
+    images = [(decode_image(frame), frame.intrinsics) for frame in recorded]
+
+    def frames():
+        while True:
+            yield from images
+            if not loop:
+                return
+
+    return CameraSource(frames(), f"recorded stream {path} ({len(images)} frames)")
 
 
 def _capture_frames(capture: cv2.VideoCapture, loop: bool):

@@ -92,7 +92,9 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         "display and OpenCV with a GUI).",
     )
     camera.add_argument(
-        "--source", default="0", help="camera index, video file, image folder or synth-seq .zip"
+        "--source",
+        default="0",
+        help="camera index, video file, image folder or recorded stream (.hmstream)",
     )
     camera.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     camera.add_argument("--stream", default="cam0", help="stream id (default cam0)")

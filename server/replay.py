@@ -21,7 +21,7 @@ import zmq
 from protocol.codec import decode, encode
 from protocol.errors import ProtocolError
 from protocol.messages import Message
-from server.stream_file import Record, StreamReader
+from protocol.stream_file import Record, StreamReader
 
 SPIN_S = 0.0005
 

@@ -19,7 +19,7 @@ from server.commands import DEFAULT_CHECKPOINT
 from server.pipeline import HandPipeline
 
 MICRO = get_config("micro")
-SAMPLE = DEFAULT_CHECKPOINT.parent / "sample_sequence.zip"
+SAMPLE = DEFAULT_CHECKPOINT.parent / "sample_sequence.hmstream"
 
 
 def free_port() -> int:

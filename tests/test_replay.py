@@ -10,9 +10,9 @@ from server_helpers import SAMPLE, FixedHandPredictor, RunningServer
 
 from protocol.bench import sample_hands
 from protocol.codec import decode, encode
-from protocol.messages import Frame, Hands, Image
+from protocol.messages import Frame, Hands
+from protocol.stream_file import StreamWriter
 from server.replay import publish_results, records_of, replay_schedule, send_frames
-from server.stream_file import StreamWriter
 
 
 def write_recording(path, count: int, period_ns: int) -> list[bytes]:
@@ -53,29 +53,18 @@ def test_results_replay_publishes_the_recorded_bytes_on_schedule(tmp_path):
     assert max(lateness) < 0.05
 
 
-def test_frames_replay_drives_a_server_with_fresh_capture_times(tmp_path):
-    from model.data.sequence import read_sequence
-
-    path = tmp_path / "frames.hmstream"
-    jpegs = read_sequence(SAMPLE).jpeg_frames[:10]
-    with StreamWriter(path) as writer:
-        for seq, jpeg in enumerate(jpegs):
-            writer.write(
-                encode(Frame("cam0", seq, 123, Image("jpeg", jpeg, 640, 480))),
-                t_receive_ns=seq * 33_000_000,
-            )
+def test_frames_replay_drives_a_server_with_fresh_capture_times():
+    frames = records_of(SAMPLE, Frame)[:10]  # the bundled sample: frames and their truth
     server = RunningServer("tcp://127.0.0.1:*", "tcp://127.0.0.1:*", predictor=FixedHandPredictor())
     context = zmq.Context()
     dealer, sub = context.socket(zmq.DEALER), context.socket(zmq.SUB)
     dealer.connect(server.router)
     sub.connect(server.pub)
-    sub.setsockopt(zmq.SUBSCRIBE, b"cam0")
+    sub.setsockopt(zmq.SUBSCRIBE, b"synth")
     time.sleep(0.3)
     try:
         before = time.time_ns()
-        thread = threading.Thread(
-            target=replay_schedule, args=(records_of(path, Frame), 1.0, send_frames(dealer))
-        )
+        thread = threading.Thread(target=replay_schedule, args=(frames, 1.0, send_frames(dealer)))
         thread.start()
         results = []
         while sub.poll(2000):

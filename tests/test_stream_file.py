@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from server.stream_file import StreamFileError, StreamReader, StreamWriter
+from protocol.stream_file import StreamFileError, StreamReader, StreamWriter
 
 
 def payloads(count: int) -> list[bytes]:
@@ -62,7 +62,7 @@ def test_a_recorder_killed_mid_record_leaves_every_complete_record_intact(tmp_pa
     child = f"""
 import struct, sys, time, zlib
 sys.path.insert(0, {str(os.getcwd())!r})
-from server.stream_file import StreamWriter
+from protocol.stream_file import StreamWriter
 writer = StreamWriter({str(path)!r})
 for i in range(200):
     writer.write(bytes([i % 251]) * (10 + i), t_receive_ns=i)

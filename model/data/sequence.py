@@ -5,17 +5,18 @@ The motion: open hand → fist → point → pinch → wave, each pose eased int
 Lissajous path and the hand turns a little; the wave rolls the hand about the camera axis.
 The hand faces the camera palm first, fingers up — as a user holds it up to a webcam.
 
-Interim file format (until the stream file format of the record/replay issue lands): a zip
-archive holding ``frames/%06d.jpg`` and ``sequence.json`` = {fps, width, height, K (3×3),
-frames: [{index, t_ns, keypoints (21×3, camera frame, m), side}]}. The vertices are not
-stored: the keypoints and the built-in hand determine them.
+The file is a recorded stream (``.hmstream``, docs/stream_format.md), as if a camera had
+streamed the motion to a perfect server: for every frame, the protocol `Frame` (JPEG,
+intrinsics, handedness) followed by its ground truth as the `Hands` result the server
+would publish (joints, 2D keypoints, wrist pose, local rotations, float16 vertices). So
+`handmesh replay --mode frames` feeds it to a server, `--mode results` shows the true hand
+in an engine with no server at all, and the demo and the benchmarks compare predictions
+with the truth. The header metadata says what it is: source "synth-seq", fps, image size,
+K, the rig id and which stream holds the truth.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,13 @@ from model.hand import load_builtin_hand
 from model.hand.joint_angles import angles_to_rotations, joint_frames
 from model.hand.kinematics import HandKinematics
 from model.hand.poses import NAMED_POSES
+from model.hand.rotations import matrix_to_quaternion
+from model.render import Renderer, project_points
+from protocol.codec import decode, encode
+from protocol.messages import Frame, Hand, Hands, Image
+from protocol.stream_file import StreamReader, StreamWriter
 
+STREAM_ID = "synth"
 KEY_POSES = ("rest", "fist", "point", "pinch", "spread")
 # Palm to the camera, fingers up (image -y), thumb to the image's right (+x).
 FACING_CAMERA = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
@@ -87,9 +94,7 @@ def camera_matrix(settings: SequenceSettings) -> np.ndarray:
 
 
 def render_sequence(out: Path, settings: SequenceSettings, progress: bool = True) -> Path:
-    """Renders the motion and writes the interim zip file; returns its path."""
-    from model.render import Renderer
-
+    """Renders the motion and writes it as a recorded stream (frames + truth); returns its path."""
     hand = load_builtin_hand()
     angles, wrist_rotations, wrist_positions = motion(settings)
     rotations = angles_to_rotations(angles, joint_frames(hand))
@@ -98,19 +103,33 @@ def render_sequence(out: Path, settings: SequenceSettings, progress: bool = True
         posed = HandKinematics(hand, torch.float64)(
             torch.from_numpy(rotations), wrist_position=torch.from_numpy(wrist_positions)
         )
+    quaternions = matrix_to_quaternion(rotations).astype(np.float32)
     rng = np.random.default_rng(settings.seed)
     K = camera_matrix(settings)
     albedo = skin_albedo(rng, hand.template)
     lights, ambient = random_lights(rng)
     background = photo_patch(rng, settings.width, settings.height).astype(np.float32)
     renderer = Renderer(settings.width, settings.height)
-    frames = []
+    metadata = {
+        "source": "synth-seq",
+        "fps": settings.fps,
+        "width": settings.width,
+        "height": settings.height,
+        "K": K.tolist(),
+        "rig": hand.name,
+        "model": "ground truth",
+        "truth_stream": STREAM_ID,
+        "seed": settings.seed,
+    }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+    out.unlink(missing_ok=True)
+    with StreamWriter(out, metadata) as writer:
         for index in tqdm(range(len(angles)), unit="frame", disable=not progress, desc="synth-seq"):
+            vertices = posed.vertices[index].numpy()
+            joints = posed.keypoints[index].numpy()
             result = renderer.render(
-                posed.vertices[index].numpy(),
+                vertices,
                 hand.faces,
                 K,
                 albedo=albedo,
@@ -129,47 +148,68 @@ def render_sequence(out: Path, settings: SequenceSettings, progress: bool = True
             )
             if not ok:
                 raise RuntimeError("OpenCV failed to encode a frame as JPEG")
-            archive.writestr(f"frames/{index:06d}.jpg", jpeg.tobytes())
-            frames.append(
-                {
-                    "index": index,
-                    "t_ns": round(index * 1e9 / settings.fps),
-                    "keypoints": np.round(posed.keypoints[index].numpy(), 6).tolist(),
-                    "side": "right",
-                }
+            t_ns = round(index * 1e9 / settings.fps)
+            frame = Frame(
+                STREAM_ID,
+                index,
+                t_ns,
+                Image("jpeg", jpeg.tobytes(), settings.width, settings.height),
+                intrinsics=(K[0, 0], K[1, 1], K[0, 2], K[1, 2]),
+                handedness="right",
             )
-        archive.writestr(
-            "sequence.json",
-            json.dumps(
-                {
-                    "fps": settings.fps,
-                    "width": settings.width,
-                    "height": settings.height,
-                    "K": K.tolist(),
-                    "hand": hand.name,
-                    "frames": frames,
-                }
-            ),
-        )
+            truth = Hand(
+                side="right",
+                score=1.0,
+                joints=joints.astype(np.float32),
+                keypoints_2d=project_points(K, joints).astype(np.float32),
+                wrist_position=joints[0].astype(np.float32),
+                wrist_rotation=quaternions[index, 0],
+                local_rotations=quaternions[index, 1:],
+                vertices=(vertices - joints[0]).astype(np.float16),
+            )
+            writer.write(encode(frame), t_ns)
+            writer.write(encode(Hands(STREAM_ID, index, t_ns, hands=(truth,))), t_ns)
     return out
 
 
 @dataclass(frozen=True)
 class Sequence:
-    """A read-back sequence: JPEG bytes per frame and the ground truth from sequence.json."""
+    """A read-back sequence: its frames and, frame by frame, the true hand."""
 
     fps: int
     K: np.ndarray
-    jpeg_frames: list[bytes]
-    keypoints: np.ndarray  # (T, 21, 3) camera frame, m
+    frames: list[Frame]
+    truth: list[Hand]
+
+    @property
+    def jpeg_frames(self) -> list[bytes]:
+        return [frame.image.data for frame in self.frames]
+
+    @property
+    def keypoints(self) -> np.ndarray:
+        """(T, 21, 3) true 3D keypoints, camera frame, m."""
+        return np.stack([hand.joints for hand in self.truth]).astype(np.float64)
 
     def image(self, index: int) -> np.ndarray:
-        return cv2.imdecode(np.frombuffer(self.jpeg_frames[index], np.uint8), cv2.IMREAD_COLOR)
+        return cv2.imdecode(
+            np.frombuffer(self.frames[index].image.data, np.uint8), cv2.IMREAD_COLOR
+        )
 
 
 def read_sequence(path: Path) -> Sequence:
-    with zipfile.ZipFile(path) as archive:
-        meta = json.load(io.BytesIO(archive.read("sequence.json")))
-        jpegs = [archive.read(f"frames/{frame['index']:06d}.jpg") for frame in meta["frames"]]
-    keypoints = np.array([frame["keypoints"] for frame in meta["frames"]])
-    return Sequence(meta["fps"], np.array(meta["K"]), jpegs, keypoints)
+    """Reads a synth-seq stream; ValueError for a recorded stream without ground truth."""
+    reader = StreamReader(path)
+    truth_stream = reader.metadata.get("truth_stream")
+    if truth_stream is None:
+        raise ValueError(f"{path} is a recorded stream without ground truth (not from synth-seq)")
+    frames: list[Frame] = []
+    truth: list[Hand] = []
+    for record in reader.records():
+        message = decode(record.payload)
+        if isinstance(message, Frame):
+            frames.append(message)
+        elif isinstance(message, Hands) and message.stream == truth_stream and message.hands:
+            truth.append(message.hands[0])
+    if len(frames) != len(truth):
+        raise ValueError(f"{path}: {len(frames)} frames but {len(truth)} ground-truth hands")
+    return Sequence(reader.metadata["fps"], np.array(reader.metadata["K"]), frames, truth)
