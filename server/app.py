@@ -10,7 +10,14 @@ LINGER 0 (shutdown never blocks).
 One loop, no busy waiting: poll (blocking only when no frame waits), drain every pending
 message into the latest-frame-wins slots, run one batch, publish, repeat. A bad message gets
 an error reply and a counter; an exception while processing a frame is logged and answered,
-and the loop carries on.
+and the loop carries on. Each result's stages start with ``wait``: receipt to batch start.
+
+Taps (PROTOCOL.md §5): a client whose `hello` lists ``tap-frames`` or ``tap-acks`` gets a
+copy of every frame or ack the server accepts, for `TAP_LEASE_S` after each such hello —
+that is how `handmesh record` and `handmesh bench e2e` see what other clients send, without
+a third socket and without putting frames on the PUB where every subscriber would get them.
+A slow tap loses copies (ROUTER drops at its high-water mark); it never slows the server.
+With a recorder, every accepted frame is written as received and every result as published.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from protocol.limits import DEFAULT_HOST, DEFAULT_PUB_PORT, DEFAULT_ROUTER_PORT,
 from protocol.messages import (
     Ack,
     Frame,
+    Hands,
     Hello,
     Rig,
     RigRequest,
@@ -38,6 +46,7 @@ from protocol.messages import (
     StreamStats,
     error_reply,
 )
+from protocol.stream_file import StreamWriter
 from server.ingest import LatestFrameSlots
 from server.pipeline import FrameFailure, HandPipeline
 from server.security import secure_server
@@ -45,6 +54,8 @@ from server.security import secure_server
 LOG = logging.getLogger("handmesh.server")
 SOFTWARE = "handmesh-rt 0.1.0"
 HARD_MESSAGE_CAP_BYTES = 4 * MAX_MESSAGE_BYTES
+TAP_LEASE_S = 10.0
+TAPPED_TYPES: dict[str, type] = {"tap-frames": Frame, "tap-acks": Ack}
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,7 @@ class HandServer:
         model_id: str,
         context: zmq.Context | None = None,
         curve_keys: Path | None = None,
+        recorder: StreamWriter | None = None,
     ) -> None:
         self.settings = settings
         self.pipeline = pipeline
@@ -111,13 +123,16 @@ class HandServer:
             Hello(
                 "server",
                 SOFTWARE,
-                ("vertices-f16", "vertices-f32", "rig", "stats"),
+                ("vertices-f16", "vertices-f32", "rig", "stats", *TAPPED_TYPES),
                 model=model_id,
                 rig=rig.rig_id,
             )
         )
         self.context = context or zmq.Context.instance()
-        self.slots: LatestFrameSlots[tuple[bytes, Frame]] = LatestFrameSlots()
+        # Per waiting frame: the sender, the frame and when it arrived (perf_counter ns).
+        self.slots: LatestFrameSlots[tuple[bytes, Frame, int]] = LatestFrameSlots()
+        self.taps: dict[type, dict[bytes, float]] = {kind: {} for kind in TAPPED_TYPES.values()}
+        self.recorder = recorder
         self.stats: dict[str, _StageStats] = {}
         self.started = time.monotonic()
         self.frames = self.errors = self.bad_messages = 0
@@ -202,21 +217,28 @@ class HandServer:
             except ProtocolError as error:
                 self._reject(identity, error)
                 continue
-            self._handle(identity, message)
+            self._handle(identity, message, parts[1])
 
-    def _handle(self, identity: bytes, message: object) -> None:
+    def _handle(self, identity: bytes, message: object, payload: bytes) -> None:
         now = time.monotonic()
+        if type(message) in self.taps:
+            self._copy_to_taps(type(message), payload, now)
         if isinstance(message, Frame):
-            self.slots.put(message.stream, (identity, message), now)
+            if self.recorder is not None:
+                self.recorder.write(payload)
+            self.slots.put(message.stream, (identity, message, time.perf_counter_ns()), now)
             self.stats.setdefault(message.stream, _StageStats()).arrived(now)
         elif isinstance(message, Hello):
+            for capability in message.capabilities:
+                if capability in TAPPED_TYPES:
+                    self.taps[TAPPED_TYPES[capability]][identity] = now + TAP_LEASE_S
             self.router.send_multipart([identity, self.hello_bytes])
         elif isinstance(message, RigRequest):
             self.router.send_multipart([identity, self.rig_bytes])
         elif isinstance(message, StatsRequest):
             self.router.send_multipart([identity, encode(self.snapshot())])
         elif isinstance(message, Ack):
-            pass  # engine timings are for the latency benchmark, which listens itself
+            pass  # engine timings are for whoever taps acks (the latency benchmark)
         else:
             self._reject(
                 identity,
@@ -225,6 +247,15 @@ class HandServer:
                     ErrorCode.UNEXPECTED_TYPE,
                 ),
             )
+
+    def _copy_to_taps(self, kind: type, payload: bytes, now: float) -> None:
+        taps = self.taps[kind]
+        for identity, expiry in list(taps.items()):
+            if expiry < now:
+                del taps[identity]
+                continue
+            # ROUTER drops silently when this tap's pipe is full or gone: never a wait.
+            self.router.send_multipart([identity, payload])
 
     def _reject(self, identity: bytes, error: ProtocolError, frame: Frame | None = None) -> None:
         """Answers the sender with an error naming the frame: the decoded one, or, for a message
@@ -238,8 +269,10 @@ class HandServer:
     # Processing ----------------------------------------------------------------------------
     def _run_batch(self) -> None:
         batch = self.slots.take_batch(self.settings.max_batch)
-        identities = {stream: identity for stream, (identity, _) in batch}
-        frames = [frame for _, (_, frame) in batch]
+        started = time.perf_counter_ns()
+        identities = {stream: identity for stream, (identity, _, _) in batch}
+        waited_us = {stream: (started - arrived) // 1000 for stream, (_, _, arrived) in batch}
+        frames = [frame for _, (_, frame, _) in batch]
         try:
             results = self.pipeline.process(frames)
         except Exception as error:  # a bug or a broken model must not stop the server
@@ -264,8 +297,17 @@ class HandServer:
                 )
                 continue
             start = time.perf_counter_ns()
+            result = Hands(
+                result.stream,
+                result.seq,
+                result.t_capture_ns,
+                {"wait": waited_us[result.stream], **result.stage_us},
+                result.hands,
+            )
             payload = encode(result)
             self.pub.send_multipart([result.stream.encode(), payload])
+            if self.recorder is not None:
+                self.recorder.write(payload)
             self.frames += 1
             # A message cannot carry its own encoding time; the server's stats keep it.
             stages = {**result.stage_us, "encode_publish": (time.perf_counter_ns() - start) // 1000}

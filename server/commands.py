@@ -1,4 +1,5 @@
-"""Subcommands of the `server` package: `serve` and `ping` (more come with record/replay)."""
+"""Subcommands of the `server` package: serve, ping, camera, record, replay, keys, demo;
+benchmarks replay, server and e2e."""
 
 from __future__ import annotations
 
@@ -81,7 +82,34 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         default=_env("CURVE_KEYS", None),
         help="folder from 'handmesh keys': encrypt with CURVE, admit only its clients",
     )
+    serve.add_argument(
+        "--record",
+        type=Path,
+        default=_env("RECORD", None),
+        help="write every frame received and every result published to this new .hmstream",
+    )
     serve.set_defaults(run=_serve)
+
+    recorder = commands.add_parser(
+        "record",
+        help="tap a running server: write its frames and results to a .hmstream file",
+        description="Subscribes to the server's results and asks it (hello capability "
+        "tap-frames) for a copy of every frame it accepts; writes both, as they arrive, to a "
+        "new recorded stream (crash-safe: each record is flushed). Stops on Ctrl-C or after "
+        "--seconds. With neither --frames nor --results, records both.",
+    )
+    recorder.add_argument("--out", type=Path, required=True, help="new .hmstream file")
+    recorder.add_argument("--frames", action="store_true", help="record the frames")
+    recorder.add_argument("--results", action="store_true", help="record the results")
+    recorder.add_argument(
+        "--server", default=_env("SERVER", DEFAULT_ROUTER), help="server ROUTER address"
+    )
+    recorder.add_argument(
+        "--pub", default=_env("RESULTS", DEFAULT_RESULTS), help="server PUB (results) address"
+    )
+    recorder.add_argument("--stream", default=None, help="only this stream (default: all)")
+    recorder.add_argument("--seconds", type=float, default=None, help="stop after this long")
+    recorder.set_defaults(run=_record)
 
     camera = commands.add_parser(
         "camera",
@@ -222,8 +250,20 @@ def _serve(args: argparse.Namespace) -> int:
     size = predictor.input_size
     for _ in range(3):  # warm-up: first passes allocate and pick kernels
         predictor.predict(torch.zeros(1, size, size, 3, dtype=torch.uint8).numpy())
+    rig = rig_message(hand)
+    recorder = None
+    if args.record is not None:
+        from protocol.stream_file import StreamWriter
+
+        metadata = {"source": "handmesh serve", "model": model_id, "rig": rig.rig_id}
+        recorder = StreamWriter(args.record, metadata)
     server = HandServer(
-        ServerSettings(args.router, args.pub, args.max_batch), pipeline, rig_message(hand), model_id
+        ServerSettings(args.router, args.pub, args.max_batch),
+        pipeline,
+        rig,
+        model_id,
+        curve_keys=args.curve_keys,
+        recorder=recorder,
     )
     router, pub = server.bind()
     signal.signal(signal.SIGINT, lambda *_: server.stop())
@@ -233,8 +273,39 @@ def _serve(args: argparse.Namespace) -> int:
         f"(model {model_id}, device {device})",
         flush=True,
     )
-    server.serve()
+    try:
+        server.serve()
+    finally:
+        if recorder is not None:
+            recorder.close()
+            print(f"handmesh serve: recorded to {args.record}", flush=True)
     print("handmesh serve: stopped", flush=True)
+    return 0
+
+
+def _record(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from server.record import record
+
+    frames, results = (args.frames, args.results) if args.frames or args.results else (True, True)
+    stop = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stop.set())
+    what = " and ".join(name for name, on in (("frames", frames), ("results", results)) if on)
+    print(f"handmesh record: {what} from {args.server} to {args.out} (Ctrl-C stops)", flush=True)
+    summary = record(
+        args.out,
+        args.server,
+        args.pub,
+        frames=frames,
+        results=results,
+        stream=args.stream,
+        seconds=args.seconds,
+        stop=stop.is_set,
+    )
+    print(f"handmesh record: {summary.line()}")
     return 0
 
 

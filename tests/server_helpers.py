@@ -54,7 +54,9 @@ class FixedHandPredictor:
 
 
 class RunningServer:
-    def __init__(self, router: str, pub: str, max_batch: int = 4, predictor=None) -> None:
+    def __init__(
+        self, router: str, pub: str, max_batch: int = 4, predictor=None, recorder=None
+    ) -> None:
         hand = load_builtin_hand()
         predictor = predictor or HandMeshPredictor(build_network(MICRO, hand))
         self.pipeline = HandPipeline(predictor, hand)
@@ -75,6 +77,7 @@ class RunningServer:
             rig_message(hand),
             "micro",
             context=zmq.Context(),
+            recorder=recorder,
         )
         self.router, self.pub = self.server.bind()
         self.thread = threading.Thread(target=self.server.serve, daemon=True)
