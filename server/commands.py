@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 from protocol.limits import DEFAULT_HOST, DEFAULT_PUB_PORT, DEFAULT_ROUTER_PORT
+from server.paths import DEFAULT_CHECKPOINT
 
-DEFAULT_CHECKPOINT = Path(__file__).parent / "assets" / "demo_checkpoint.pt"
 DEFAULT_ROUTER = f"tcp://{DEFAULT_HOST}:{DEFAULT_ROUTER_PORT}"
 DEFAULT_RESULTS = f"tcp://{DEFAULT_HOST}:{DEFAULT_PUB_PORT}"
 
@@ -170,6 +170,31 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     )
     bench_replay.add_arguments(replay_bench)
     replay_bench.set_defaults(run_bench=bench_replay.run)
+
+    from server import bench_latency
+
+    server_bench = benches.add_parser(
+        "server",
+        help="latency the server adds under a camera load (spawns handmesh serve)",
+        description="Starts handmesh serve, sends --streams streams of the sample's frames at "
+        "--fps for --seconds, and reports what the server adds per frame (receipt → result "
+        "ready: server_ms p50/p95/p99, per-stage medians), fps in and out and drops, overall "
+        "and per stream.",
+    )
+    bench_latency.add_server_arguments(server_bench)
+    server_bench.set_defaults(run_bench=bench_latency.run_server_bench)
+
+    e2e_bench = benches.add_parser(
+        "e2e",
+        help="end-to-end latency: capture → result (→ applied in the engine), JSON + PNG",
+        description="Drives --streams camera streams at --fps against a running server "
+        "(--server and --pub) or one it starts (--spawn); reports capture → result received "
+        "(e2e_ms), the server's share (server_ms), stage medians, capture → applied in the "
+        "engine (apply_ms) when a game engine on the same server sends acks, fps and drops. "
+        "Writes OUT/e2e.json and OUT/e2e.png (latency CDFs and the stage breakdown).",
+    )
+    bench_latency.add_e2e_arguments(e2e_bench)
+    e2e_bench.set_defaults(run_bench=bench_latency.run_e2e_bench)
 
     ping = commands.add_parser(
         "ping",

@@ -3,7 +3,6 @@ running in a thread on real sockets."""
 
 from __future__ import annotations
 
-import socket
 import threading
 
 import numpy as np
@@ -15,17 +14,11 @@ from model.inference import HandMeshPredictor, Prediction
 from model.net.config import get_config
 from model.net.network import build_network
 from server.app import HandServer, ServerSettings
-from server.commands import DEFAULT_CHECKPOINT
+from server.paths import SAMPLE_STREAM
 from server.pipeline import HandPipeline
 
 MICRO = get_config("micro")
-SAMPLE = DEFAULT_CHECKPOINT.parent / "sample_sequence.hmstream"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+SAMPLE = SAMPLE_STREAM
 
 
 class FixedHandPredictor:

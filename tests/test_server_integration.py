@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 import zmq
-from server_helpers import SAMPLE, FixedHandPredictor, RunningServer, free_port
+from server_helpers import SAMPLE, FixedHandPredictor, RunningServer
 
 from model.data.sequence import read_sequence
 from model.hand import load_builtin_hand
@@ -33,6 +33,7 @@ from protocol.messages import (
 )
 from server.app import HandServer, ServerSettings
 from server.pipeline import HandPipeline
+from server.spawn import free_port
 
 
 class Client:
