@@ -4,6 +4,7 @@ benchmarks replay, server and e2e."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
@@ -89,6 +90,33 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         help="write every frame received and every result published to this new .hmstream",
     )
     serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="the whole product in one command: server + bundled sample → overlay video, latency",
+        description="Starts handmesh serve with the bundled checkpoint (GPU when present), "
+        "streams the bundled sample stream through it at 30 fps as a camera would, and writes "
+        "OUT/demo.mp4 (the predicted mesh and skeleton over every frame, with its latency), "
+        "OUT/contact_sheet.png, OUT/latency.json (latency, fps, drops, and the error against "
+        "the sample's ground truth) and OUT/latency.png; plays the video in a window when a "
+        "display exists. --loop then keeps the server and the sample running for Unity.",
+    )
+    demo.add_argument("--out", type=Path, default=Path("demo_out"), help="default demo_out")
+    demo.add_argument(
+        "--file", type=Path, default=None, help="recorded frames (default: the bundled sample)"
+    )
+    demo.add_argument("--router", default=DEFAULT_ROUTER, help="server ROUTER bind address")
+    demo.add_argument("--pub", default=DEFAULT_RESULTS, help="server PUB bind address")
+    demo.add_argument(
+        "--no-window", action="store_true", help="never open a window, even with a display"
+    )
+    demo.add_argument(
+        "--loop", action="store_true", help="afterwards keep serving the sample (for Unity)"
+    )
+    demo.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    demo.add_argument("--checkpoint", type=Path, default=None, help="default: the bundled one")
+    demo.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
+    demo.set_defaults(run=_demo)
 
     recorder = commands.add_parser(
         "record",
@@ -308,6 +336,34 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from server.demo import DemoSettings, run_demo
+    from server.paths import SAMPLE_STREAM
+
+    serve_args = ["--device", args.device]
+    if args.checkpoint is not None:
+        serve_args += ["--checkpoint", str(args.checkpoint)]
+    if args.threads is not None:
+        serve_args += ["--threads", str(args.threads)]
+    settings = DemoSettings(
+        out=args.out,
+        stream_file=args.file or SAMPLE_STREAM,
+        serve_args=tuple(serve_args),
+        router=args.router,
+        pub=args.pub,
+        show=not args.no_window,
+        loop=args.loop,
+    )
+    summary = run_demo(settings)
+    print(json.dumps(summary))
+    print(
+        "Unity: open unity_client/ in the Unity Editor, start 'handmesh demo --loop' (or "
+        "'handmesh serve' with 'handmesh camera'), press Play; the client connects to "
+        f"{args.router} and {args.pub}."
+    )
+    return 0
+
+
 def _record(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -369,8 +425,6 @@ def _ping(args: argparse.Namespace) -> int:
 
 
 def _camera(args: argparse.Namespace) -> int:
-    import json
-
     import cv2
 
     from server.camera import CameraClient, open_source, run_camera

@@ -39,6 +39,7 @@ class FrameTiming:
     stage_us: dict[str, int] = field(default_factory=dict)
     hands: int = 0
     t_apply_ns: int | None = None
+    result: Hands | None = None  # kept only when the load is asked to keep results
 
 
 @dataclass
@@ -66,12 +67,15 @@ class CameraLoad:
         streams: int = 1,
         seconds: float = 60.0,
         context: zmq.Context | None = None,
+        name: str = "bench",
+        keep_results: bool = False,
     ) -> None:
         if fps <= 0 or streams < 1 or seconds <= 0:
             raise ValueError("fps and seconds must be positive and streams at least 1")
         self.router, self.pub = router, pub
         self.frames, self.fps, self.streams, self.seconds = frames, fps, streams, seconds
         self.context = context or zmq.Context.instance()
+        self.name, self.keep_results = name, keep_results
         self.timings: dict[tuple[str, int], FrameTiming] = {}
         self.lock = threading.Lock()
         self.sending_done = threading.Event()
@@ -80,7 +84,7 @@ class CameraLoad:
 
     @property
     def stream_ids(self) -> list[str]:
-        return [f"bench{i}" for i in range(self.streams)]
+        return [f"{self.name}{i}" for i in range(self.streams)]
 
     def run(self, drain_s: float = 1.0) -> LoadRun:
         """Sends for ``seconds``, keeps receiving ``drain_s`` longer, asks the server for stats."""
@@ -181,6 +185,8 @@ class CameraLoad:
                 timing.t_result_ns = now_ns
                 timing.stage_us = dict(hands.stage_us)
                 timing.hands = len(hands.hands)
+                if self.keep_results:
+                    timing.result = hands
 
     def _acked(self, ack: Ack) -> None:
         with self.lock:

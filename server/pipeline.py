@@ -25,7 +25,7 @@ from model.inference import HandMeshPredictor
 from protocol.messages import Frame, Hand, Hands
 from server.crop import CropBox, box_from_keypoints, crop, uncrop_points
 from server.one_euro import OneEuroFilter, QuaternionFilter
-from server.placement import default_intrinsics, solve_translation
+from server.placement import frame_intrinsics, solve_translation
 
 
 @dataclass
@@ -128,11 +128,7 @@ class HandPipeline:
     def _prepare(self, frame: Frame) -> _Work:
         image = decode_image(frame)
         height, width = image.shape[:2]
-        if frame.intrinsics is not None:
-            fx, fy, cx, cy = frame.intrinsics
-            K = np.array([[fx, 0.0, cx], [0.0, fy, cy], [0.0, 0.0, 1.0]])
-        else:
-            K = default_intrinsics(width, height)
+        K = frame_intrinsics(frame.intrinsics, width, height)
         mirrored = frame.handedness == "left"
         if mirrored:
             image = image[:, ::-1]

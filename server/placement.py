@@ -25,6 +25,16 @@ def default_intrinsics(
     )
 
 
+def frame_intrinsics(
+    intrinsics: tuple[float, float, float, float] | None, width: int, height: int
+) -> np.ndarray:
+    """The 3×3 K for a frame: its own (fx, fy, cx, cy), or the default field of view."""
+    if intrinsics is None:
+        return default_intrinsics(width, height)
+    fx, fy, cx, cy = intrinsics
+    return np.array([[fx, 0.0, cx], [0.0, fy, cy], [0.0, 0.0, 1.0]])
+
+
 def solve_translation(
     joints_rel_m: np.ndarray,
     keypoints_px: np.ndarray,

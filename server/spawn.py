@@ -28,16 +28,19 @@ def free_port() -> int:
 
 class SpawnedServer:
     """A `handmesh serve` child; use as a context manager. ``router`` and ``pub`` are its
-    addresses; ``extra_args`` go to `serve` as they are (e.g. ["--device", "cpu"])."""
+    bind addresses (default: free loopback ports); ``extra_args`` go to `serve` as they are
+    (e.g. ["--device", "cpu"]); its log (stderr) goes to ``log`` when given."""
 
     def __init__(
         self,
         extra_args: list[str] | None = None,
         ready_timeout_s: float = 180.0,
         log: Path | None = None,
+        router: str | None = None,
+        pub: str | None = None,
     ) -> None:
-        self.router = f"tcp://127.0.0.1:{free_port()}"
-        self.pub = f"tcp://127.0.0.1:{free_port()}"
+        self.router = router or f"tcp://127.0.0.1:{free_port()}"
+        self.pub = pub or f"tcp://127.0.0.1:{free_port()}"
         self.command = [
             sys.executable,
             "-m",
