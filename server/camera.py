@@ -144,7 +144,8 @@ class CameraClient:
         self.sub.setsockopt(zmq.SUBSCRIBE, stream.encode())
         self.stream = stream
         self.jpeg_quality = jpeg_quality
-        self.recent: dict[int, np.ndarray] = {}  # the last sent images, for drawing results on them
+        # The last sent images and their intrinsics, for drawing results on them.
+        self.recent: dict[int, tuple[np.ndarray, tuple[float, float, float, float] | None]] = {}
         self.poller = zmq.Poller()
         self.poller.register(self.dealer, zmq.POLLIN)
         self.poller.register(self.sub, zmq.POLLIN)
@@ -169,7 +170,7 @@ class CameraClient:
             intrinsics=intrinsics,
         )
         self.dealer.send(encode(frame))
-        self.recent[seq] = image
+        self.recent[seq] = (image, intrinsics)
         self.recent.pop(seq - RECENT_IMAGES, None)
 
     def receive(self, report: CameraReport, timeout_ms: int, on_result=None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import time
 from pathlib import Path
 
 from protocol.limits import DEFAULT_HOST, DEFAULT_PUB_PORT, DEFAULT_ROUTER_PORT
@@ -126,7 +127,12 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
         "new recorded stream (crash-safe: each record is flushed). Stops on Ctrl-C or after "
         "--seconds. With neither --frames nor --results, records both.",
     )
-    recorder.add_argument("--out", type=Path, required=True, help="new .hmstream file")
+    recorder.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="new .hmstream file, or a folder for a new time-stamped file in it",
+    )
     recorder.add_argument("--frames", action="store_true", help="record the frames")
     recorder.add_argument("--results", action="store_true", help="record the results")
     recorder.add_argument(
@@ -371,13 +377,16 @@ def _record(args: argparse.Namespace) -> int:
     from server.record import record
 
     frames, results = (args.frames, args.results) if args.frames or args.results else (True, True)
+    out = args.out
+    if out.is_dir():
+        out = out / time.strftime("record-%Y%m%d-%H%M%S.hmstream")
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())
     what = " and ".join(name for name, on in (("frames", frames), ("results", results)) if on)
-    print(f"handmesh record: {what} from {args.server} to {args.out} (Ctrl-C stops)", flush=True)
+    print(f"handmesh record: {what} from {args.server} to {out} (Ctrl-C stops)", flush=True)
     summary = record(
-        args.out,
+        out,
         args.server,
         args.pub,
         frames=frames,
@@ -457,17 +466,30 @@ def _camera(args: argparse.Namespace) -> int:
 
 
 def _preview_drawer(client):
+    """Shows each result over the image it came from: the mesh (faces from the server's
+    rig) and skeleton, through the frame's intrinsics."""
     import cv2
 
-    from model.viz import draw_skeleton
+    from protocol.messages import Rig, RigRequest
+    from server.overlay import HandOverlay
+    from server.placement import frame_intrinsics
+    from server.requests import ask
+
+    faces = ask(client.dealer, RigRequest(), Rig).faces
+    overlays: dict[tuple[int, int], HandOverlay] = {}
 
     def show(hands) -> None:
-        canvas = client.recent.get(hands.seq)
-        if canvas is None:
+        sent = client.recent.get(hands.seq)
+        if sent is None:
             return
-        for hand in hands.hands:
-            canvas = draw_skeleton(canvas, hand.keypoints_2d)
-        cv2.imshow("handmesh", canvas)
+        image, intrinsics = sent
+        height, width = image.shape[:2]
+        if (width, height) not in overlays:
+            overlays[(width, height)] = HandOverlay(width, height, faces)
+        K = frame_intrinsics(intrinsics, width, height)
+        latency_ms = (time.time_ns() - hands.t_capture_ns) / 1e6
+        caption = f"{len(hands.hands)} hand(s), capture->result {latency_ms:.0f} ms"
+        cv2.imshow("handmesh", overlays[(width, height)].draw(image, hands, K, caption))
         cv2.waitKey(1)
 
     return show

@@ -22,10 +22,8 @@ import zmq
 
 from model.metrics import aligned_errors
 from model.viz import contact_sheet
-from protocol.codec import decode, encode
-from protocol.errors import ProtocolError
 from protocol.limits import DEFAULT_HOST, DEFAULT_PUB_PORT, DEFAULT_ROUTER_PORT
-from protocol.messages import Frame, Hand, Hello, Message, Rig, RigRequest
+from protocol.messages import Frame, Hand, Hello, Rig, RigRequest
 from server.app import SOFTWARE
 from server.latency_report import plot, summarize
 from server.load import CameraLoad, FrameTiming, load_frames
@@ -33,6 +31,7 @@ from server.overlay import HandOverlay
 from server.paths import SAMPLE_STREAM
 from server.placement import frame_intrinsics
 from server.replay import records_of, replay_schedule, send_frames
+from server.requests import ask
 from server.spawn import SpawnedServer
 
 SHEET_FRAMES = 12
@@ -48,26 +47,6 @@ class DemoSettings:
     fps: float = 30.0
     show: bool = False
     loop: bool = False
-
-
-def ask(router: str, request: Message, answer_type: type, timeout_s: float = 5.0) -> Message:
-    """One request/reply with the server, as any client does (hello, rig)."""
-    context = zmq.Context.instance()
-    dealer = context.socket(zmq.DEALER)
-    dealer.setsockopt(zmq.LINGER, 0)
-    dealer.connect(router)
-    try:
-        dealer.send(encode(request))
-        if dealer.poll(int(timeout_s * 1000)):
-            try:
-                answer = decode(dealer.recv())
-            except ProtocolError as error:
-                raise RuntimeError(f"the server answered badly: {error}") from None
-            if isinstance(answer, answer_type):
-                return answer
-        raise TimeoutError(f"no {answer_type.__name__} from {router} within {timeout_s} s")
-    finally:
-        dealer.close()
 
 
 def accuracy(timings: list[FrameTiming], truth: list[Hand]) -> dict[str, float]:
@@ -157,8 +136,14 @@ def run_demo(settings: DemoSettings) -> dict:
     print(f"demo: starting handmesh serve (log: {out / 'server.log'})...", flush=True)
     with server:
         print(server.ready_line, flush=True)
-        hello = ask(server.router, Hello("client", SOFTWARE, name="demo"), Hello)
-        rig = ask(server.router, RigRequest(), Rig)
+        dealer = zmq.Context.instance().socket(zmq.DEALER)
+        dealer.setsockopt(zmq.LINGER, 0)
+        dealer.connect(server.router)
+        try:
+            hello = ask(dealer, Hello("client", SOFTWARE, name="demo"), Hello)
+            rig = ask(dealer, RigRequest(), Rig)
+        finally:
+            dealer.close()
         load = CameraLoad(
             server.router,
             server.pub,

@@ -22,6 +22,7 @@ from protocol.errors import ProtocolError
 from protocol.messages import Frame, Hello
 from protocol.stream_file import StreamWriter
 from server.app import SOFTWARE, TAP_LEASE_S
+from server.requests import ask
 
 POLL_MS = 100
 
@@ -39,22 +40,6 @@ class RecordingSummary:
             f"recorded {self.frames} frames and {self.results} results of "
             f"{len(self.streams)} stream(s) in {self.seconds:.1f} s to {self.path}"
         )
-
-
-def greet(dealer: zmq.Socket, capabilities: tuple[str, ...], timeout_s: float) -> Hello:
-    """Says hello and waits for the server's; raises TimeoutError when nobody answers."""
-    dealer.send(encode(Hello("client", SOFTWARE, capabilities, name="recorder")))
-    deadline = time.monotonic() + timeout_s
-    while (remaining := deadline - time.monotonic()) > 0:
-        if not dealer.poll(int(remaining * 1000)):
-            break
-        try:
-            reply = decode(dealer.recv())
-        except ProtocolError:
-            continue
-        if isinstance(reply, Hello):
-            return reply
-    raise TimeoutError(f"no hello from the server within {timeout_s} s")
 
 
 def record(
@@ -80,7 +65,7 @@ def record(
     try:
         dealer.connect(server)
         capabilities = ("tap-frames",) if frames else ()
-        hello = greet(dealer, capabilities, timeout_s=5.0)
+        hello = ask(dealer, Hello("client", SOFTWARE, capabilities, name="recorder"), Hello)
         if results:
             sub.connect(results_address)
             sub.setsockopt(zmq.SUBSCRIBE, (stream or "").encode())

@@ -77,7 +77,7 @@ def test_dockerfile_parses_copies_existing_files_and_runs_real_commands(dockerfi
 def test_compose_parses_and_every_service_runs_a_real_command():
     compose = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())
     services = compose["services"]
-    assert {"server", "server-gpu", "camera"} <= set(services)
+    assert {"server", "server-gpu", "camera", "recorder"} <= set(services)
     for name, service in services.items():
         build = service.get("build")
         if build:

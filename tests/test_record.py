@@ -89,8 +89,7 @@ def test_serve_record_writes_every_accepted_frame_and_published_result(tmp_path)
 
 def test_a_recording_process_killed_with_sigkill_leaves_every_record_readable(tmp_path):
     server = RunningServer("tcp://127.0.0.1:*", "tcp://127.0.0.1:*", predictor=FixedHandPredictor())
-    path = tmp_path / "killed.hmstream"
-    command = [sys.executable, "-m", "server.cli", "record", "--out", str(path)]
+    command = [sys.executable, "-m", "server.cli", "record", "--out", str(tmp_path)]  # a folder
     process = subprocess.Popen(
         [*command, "--server", server.router, "--pub", server.pub], stdout=subprocess.PIPE
     )
@@ -100,7 +99,9 @@ def test_a_recording_process_killed_with_sigkill_leaves_every_record_readable(tm
         time.sleep(1.0)  # the interpreter is up; its hello comes before the first frame
         sender.start()
         deadline = time.monotonic() + 20
-        while not path.exists() or path.stat().st_size < 500_000:  # mid-stream
+        while not (found := list(tmp_path.glob("record-*.hmstream"))) or (
+            found[0].stat().st_size < 500_000  # mid-stream
+        ):
             assert time.monotonic() < deadline and process.poll() is None
             time.sleep(0.01)
         process.send_signal(signal.SIGKILL)
@@ -109,6 +110,7 @@ def test_a_recording_process_killed_with_sigkill_leaves_every_record_readable(tm
     finally:
         process.kill()
         server.stop()
+    [path] = found
     frames, results, reader = read_back(path)  # every record decodes: none half-written
     assert len(frames) >= 10 and len(results) >= 5
     assert reader.problems.corrupt_offsets == []
