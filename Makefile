@@ -26,13 +26,10 @@ $(STAMP): pyproject.toml
 
 setup: system-deps $(STAMP)
 
-# Until the streaming demo lands: the most end-to-end path that exists — the hand posed and
-# rendered, synthetic training samples and their ground truth drawn.
+# The whole product on this machine: the server with the bundled checkpoint, the bundled
+# sample streamed through it, the overlay video, contact sheet and latency in demo_out/.
 demo: setup
-	$(BIN)/handmesh hand render --out demo_out
-	$(BIN)/handmesh synth --out demo_out/synth --n 24 --seed 1
-	$(BIN)/handmesh sheet demo_out/synth --out demo_out/synth_samples.jpg
-	@echo "demo: see demo_out/hand_poses.png and demo_out/synth_samples.jpg"
+	$(BIN)/handmesh demo --out demo_out
 
 test: setup
 	$(BIN)/ruff check .

@@ -98,3 +98,17 @@ def test_predictor_takes_bgr_crops_and_rejects_anything_else(builtin_hand):
         predictor.predict(crops.astype(np.float32))
     with pytest.raises(ValueError, match="float16"):
         HandMeshPredictor(build_network(get_config("tiny"), builtin_hand), "cpu", torch.float16)
+
+
+def test_predictor_outputs_are_the_networks_on_the_rgb_image(builtin_hand):
+    """The BGR → RGB swap, the scaling and the unpacking of the one-transfer output."""
+    network = build_network(get_config("micro"), builtin_hand).eval()
+    crops = np.random.default_rng(1).integers(0, 255, size=(2, 224, 224, 3), dtype=np.uint8)
+    prediction = HandMeshPredictor(network).predict(crops)
+    rgb = torch.from_numpy(crops[..., ::-1].copy()).permute(0, 3, 1, 2).float() / 255.0
+    with torch.no_grad():
+        outputs = network(rgb)
+    for name in ("keypoints_2d", "joints", "vertices"):
+        np.testing.assert_allclose(getattr(prediction, name), outputs[name].numpy(), atol=1e-6)
+    confidence = outputs["keypoint_confidence"].mean(1).numpy()
+    np.testing.assert_allclose(prediction.confidence, confidence, atol=1e-6)

@@ -84,8 +84,11 @@ class MeshDecoder(nn.Module):
         self.project3 = nn.Linear(stage3, dim)
         self.project4 = nn.Linear(stage4, dim)
         self.level_embedding = nn.Parameter(torch.zeros(2, dim))
-        self.joint_embedding = nn.Parameter(torch.randn(NUM_JOINTS, dim) * 0.02)
-        self.vertex_embedding = nn.Parameter(torch.randn(coarse_count, dim) * 0.02)
+        # Unit-variance queries (as DETR's), as large as the image features added to them:
+        # until the heatmaps are sharp, the embedding is all that tells one joint (vertex)
+        # token from another.
+        self.joint_embedding = nn.Parameter(torch.randn(NUM_JOINTS, dim))
+        self.vertex_embedding = nn.Parameter(torch.randn(coarse_count, dim))
         self.joint_from_heatmap = nn.Linear(stage3, dim)
         self.global_to_vertices = nn.Linear(stage4, dim)
         self.layers = nn.ModuleList(

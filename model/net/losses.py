@@ -20,7 +20,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "joints": 1.0,
     "vertices": 1.0,
     "coarse_vertices": 0.5,
-    "heatmaps": 0.1,
+    "heatmaps": 1.0,
     "reprojection": 0.1,
     "edges": 1.0,
     "normals": 0.05,
