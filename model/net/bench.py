@@ -46,6 +46,9 @@ def run(args: argparse.Namespace) -> dict[str, float | str]:
     network = network.to(device, dtype)
     if device.type == "cpu":
         network = network.to(memory_format=torch.channels_last)
+    if args.compile:
+        mode = "reduce-overhead" if device.type == "cuda" else "default"
+        network = torch.compile(network, mode=mode, dynamic=False)
     one = torch.rand(1, 3, size, size, device=device, dtype=dtype)
     batch = torch.rand(16, 3, size, size, device=device, dtype=dtype)
     _latencies_ms(network, one, args.warmup)
@@ -56,6 +59,7 @@ def run(args: argparse.Namespace) -> dict[str, float | str]:
         "config": config.name,
         "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(device),
         "dtype": str(dtype).removeprefix("torch."),
+        "compiled": bool(args.compile),
         "threads": torch.get_num_threads(),
         "params_m": sum(p.numel() for p in network.parameters()) / 1e6,
         "gflops": counter.get_total_flops() / 2 / 1e9,  # multiply-adds, the usual "FLOPs" of papers
@@ -70,5 +74,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     parser.add_argument("--fp16", action="store_true", help="half precision (CUDA only)")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's)")
+    parser.add_argument(
+        "--compile", action="store_true", help="torch.compile first (as serve --compile)"
+    )
     parser.add_argument("--runs", type=int, default=100, help="timed batch-1 runs (default 100)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed warm-up runs (default 20)")
