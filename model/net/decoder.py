@@ -1,9 +1,15 @@
 """Mesh decoder: learned joint and coarse-vertex tokens attending to image features.
 
 Tokens: 21 joint tokens + N coarse-vertex tokens (N = 192 by default), width d.
-- Heatmap guidance: each joint token starts as its learned embedding plus the stage-3
-  image features pooled with that joint's own heatmap (softmax over the 14×14 map), so a
-  token begins where the 2D evidence for its joint is.
+- Heatmap guidance, twice: each joint token starts as its learned embedding plus the
+  stage-3 image features pooled with that joint's own heatmap (softmax over the 14×14
+  map), so a token begins where the 2D evidence for its joint is; and every token gets the
+  2D skeleton itself — the heatmaps' soft-argmax keypoints, normalised, each joint's own
+  position and its offset from the wrist for joint tokens, the whole 21-keypoint layout for
+  all tokens. Pooled features say what a joint looks like, not where it is; the layout is
+  most of the 3D answer (a joint's x, y offset from the wrist correlates 0.97 with its 2D
+  offset on our data), and without it a first epoch left the 3D outputs at the dataset
+  mean. The keypoints enter detached: the heatmap loss alone shapes them.
 - Self-attention among tokens, with vertex→vertex attention masked to coarse-mesh
   neighbours (and self): the mesh's topology, not a free-for-all, decides which vertices
   inform each other; joints see everything and everything sees the joints.
@@ -90,6 +96,11 @@ class MeshDecoder(nn.Module):
         self.joint_embedding = nn.Parameter(torch.randn(NUM_JOINTS, dim))
         self.vertex_embedding = nn.Parameter(torch.randn(coarse_count, dim))
         self.joint_from_heatmap = nn.Linear(stage3, dim)
+        self.input_size = config.input_size
+        self.joint_from_keypoint = nn.Sequential(nn.Linear(4, dim), nn.GELU(), nn.Linear(dim, dim))
+        self.pose_from_keypoints = nn.Sequential(
+            nn.Linear(2 * NUM_JOINTS, dim), nn.GELU(), nn.Linear(dim, dim)
+        )
         self.global_to_vertices = nn.Linear(stage4, dim)
         self.layers = nn.ModuleList(
             DecoderLayer(dim, config.decoder_heads) for _ in range(config.decoder_layers)
@@ -111,9 +122,14 @@ class MeshDecoder(nn.Module):
         self.register_buffer("self_mask", additive, persistent=False)
 
     def forward(
-        self, stage3: torch.Tensor, stage4: torch.Tensor, heatmap3: torch.Tensor
+        self,
+        stage3: torch.Tensor,
+        stage4: torch.Tensor,
+        heatmap3: torch.Tensor,
+        keypoints_2d: torch.Tensor,
     ) -> dict[str, torch.Tensor]:
-        """stage3 (B, C3, h, w), stage4 (B, C4, h/2, w/2), heatmap3 logits (B, 21, h, w)."""
+        """stage3 (B, C3, h, w), stage4 (B, C4, h/2, w/2), heatmap3 logits (B, 21, h, w),
+        keypoints_2d (B, 21, 2) in input pixels (the heatmaps' soft-argmax)."""
         batch = stage3.shape[0]
         flat3 = stage3.flatten(2).transpose(1, 2)  # (B, h·w, C3)
         flat4 = stage4.flatten(2).transpose(1, 2)
@@ -133,9 +149,15 @@ class MeshDecoder(nn.Module):
         memory_keys = memory + positions
 
         attention = heatmap3.flatten(2).softmax(-1)  # (B, 21, h·w)
-        joints = self.joint_embedding + self.joint_from_heatmap(attention @ flat3)
+        uv = keypoints_2d.detach() / (self.input_size - 1) * 2.0 - 1.0  # (B, 21, 2) in [-1, 1]
+        layout = self.pose_from_keypoints((uv - uv[:, :1]).flatten(1))[:, None]  # (B, 1, d)
+        joints = (
+            self.joint_embedding
+            + self.joint_from_heatmap(attention @ flat3)
+            + self.joint_from_keypoint(torch.cat([uv, uv - uv[:, :1]], -1))
+        )
         vertices = self.vertex_embedding + self.global_to_vertices(flat4.mean(1))[:, None]
-        tokens = torch.cat([joints, vertices.expand(batch, -1, -1)], 1)
+        tokens = torch.cat([joints, vertices.expand(batch, -1, -1)], 1) + layout
         for layer in self.layers:
             tokens = layer(tokens, memory, memory_keys, self.self_mask)
         tokens = self.norm(tokens)

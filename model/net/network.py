@@ -41,7 +41,7 @@ class HandMeshNet(nn.Module):
         features = self.backbone((images - self.mean) / self.std)
         heatmaps = self.heatmap_heads(features[:3])
         keypoints_2d, confidence = soft_argmax(heatmaps[0], self.config.input_size)
-        outputs = self.decoder(features[2], features[3], heatmaps[2])
+        outputs = self.decoder(features[2], features[3], heatmaps[2], keypoints_2d)
         return {
             "heatmaps": heatmaps,
             "keypoints_2d": keypoints_2d,
