@@ -26,6 +26,7 @@ from protocol.errors import ProtocolError
 from protocol.messages import Ack, Error, Frame, Hands, Hello, Stats, StatsRequest
 from server.app import SOFTWARE, TAP_LEASE_S
 from server.replay import records_of, wait_until
+from server.requests import ask
 
 
 @dataclass
@@ -194,14 +195,9 @@ class CameraLoad:
             if timing is not None:
                 timing.t_apply_ns = ack.t_apply_ns
 
-    def _request_stats(self, tap: zmq.Socket) -> Stats | None:
-        tap.send(encode(StatsRequest()))
-        deadline = time.monotonic() + 2.0
-        while (remaining := deadline - time.monotonic()) > 0 and tap.poll(int(remaining * 1000)):
-            try:
-                message = decode(tap.recv())
-            except ProtocolError:
-                continue
-            if isinstance(message, Stats):
-                return message
-        return None
+    @staticmethod
+    def _request_stats(tap: zmq.Socket) -> Stats | None:
+        try:
+            return ask(tap, StatsRequest(), Stats, timeout_s=2.0)
+        except TimeoutError:
+            return None
