@@ -5,8 +5,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# Debian packages behind the renderer: headless EGL and Mesa's software rasterizer.
-APT_PACKAGES := libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri
+# Debian packages behind the renderer (headless EGL and Mesa's software rasterizer) and the
+# Unity client's C# tests (Mono's compiler and runtime, NUnit 2.6 and its console runner).
+APT_PACKAGES := libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri \
+	mono-devel nunit-console libnunit-cil-dev
 
 .PHONY: setup system-deps demo test lint assets clean
 

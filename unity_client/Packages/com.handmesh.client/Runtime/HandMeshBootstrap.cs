@@ -1,0 +1,105 @@
+using HandMesh.Client.Core.Streaming;
+using UnityEngine;
+
+namespace HandMesh.Client
+{
+    /// <summary>
+    /// The one component of the demo scene: on Start it builds everything else by code — a
+    /// camera where the physical camera is (so the scene looks like the camera image), a
+    /// light, the hand space, the client and its two hands, pinch grabbing for both, the game,
+    /// the HUD, and optionally the webcam sender. Settings are this component's fields.
+    /// </summary>
+    public sealed class HandMeshBootstrap : MonoBehaviour
+    {
+        [Header("Server (handmesh serve / handmesh replay)")]
+        public string RouterEndpoint = "tcp://127.0.0.1:5555";
+        public string PubEndpoint = "tcp://127.0.0.1:5556";
+        [Tooltip("Stream whose results to show; empty: every stream's. The webcam sender sets its own.")]
+        public string Stream = "";
+
+        [Header("Hand")]
+        public SmoothingMode Smoothing = SmoothingMode.Interpolate;
+        [Tooltip("Show the network's own mesh instead of the skinned rig")]
+        public bool ShowNetworkMesh;
+
+        [Header("Camera")]
+        [Tooltip("Send this machine's webcam to the server: Unity is the camera")]
+        public bool SendWebcam;
+        public string WebcamStream = "unity-webcam";
+
+        [Header("Game")]
+        public float RoundSeconds = 90;
+
+        void Start()
+        {
+            var handSpace = new GameObject("Hand space (camera frame, Unity axes)").transform;
+            BuildCamera(handSpace);
+            BuildLight();
+
+            var hands = gameObject.AddComponent<HandMeshClientBehaviour>();
+            hands.RouterEndpoint = RouterEndpoint;
+            hands.PubEndpoint = PubEndpoint;
+            hands.Stream = SendWebcam ? WebcamStream : Stream;
+            hands.Smoothing = Smoothing;
+            hands.ShowNetworkMesh = ShowNetworkMesh;
+            hands.HandSpace = handSpace;
+            hands.HandMaterial = HandMaterial();
+
+            foreach (bool left in new[] { false, true })
+            {
+                var grabber = gameObject.AddComponent<PinchGrabber>();
+                grabber.Hands = hands;
+                grabber.LeftHand = left;
+            }
+
+            var game = gameObject.AddComponent<DemoGame>();
+            game.HandSpace = handSpace;
+            game.RoundSeconds = RoundSeconds;
+
+            var hud = gameObject.AddComponent<LatencyHud>();
+            hud.Hands = hands;
+            hud.Game = game;
+
+            if (SendWebcam)
+            {
+                var webcam = gameObject.AddComponent<WebcamSender>();
+                webcam.Hands = hands;
+                webcam.Stream = WebcamStream;
+            }
+        }
+
+        static void BuildCamera(Transform handSpace)
+        {
+            Camera camera = Camera.main;
+            if (camera == null)
+            {
+                camera = new GameObject("Main Camera").AddComponent<Camera>();
+                camera.tag = "MainCamera";
+            }
+            // Hand space's origin is the physical camera and +z its view: a Unity camera there sees what it sees.
+            camera.transform.SetParent(handSpace, false);
+            camera.transform.localPosition = Vector3.zero;
+            camera.transform.localRotation = Quaternion.identity;
+            camera.fieldOfView = 45; // vertical: a 60° horizontal webcam at 4:3
+            camera.nearClipPlane = 0.02f;
+            camera.clearFlags = CameraClearFlags.SolidColor;
+            camera.backgroundColor = new Color(0.12f, 0.13f, 0.16f);
+        }
+
+        static void BuildLight()
+        {
+            var light = new GameObject("Light").AddComponent<Light>();
+            light.type = LightType.Directional;
+            light.transform.rotation = Quaternion.Euler(50, -30, 0);
+            light.shadows = LightShadows.Soft;
+        }
+
+        static Material HandMaterial()
+        {
+            // The built-in pipeline's Standard shader; an unlit fallback where it is not available.
+            Shader shader = Shader.Find("Standard");
+            if (shader == null) shader = Shader.Find("Unlit/Color");
+            return new Material(shader) { color = new Color(0.93f, 0.76f, 0.65f) };
+        }
+    }
+}
