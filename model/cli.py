@@ -350,10 +350,12 @@ def _export(args: argparse.Namespace) -> int:
     suffix = {"onnx": ".onnx", "torchscript": ".ts", "weights": ".weights.pt"}[args.format]
     out = args.out or args.checkpoint.with_suffix(suffix)
     export(network, out, args.format)
-    difference = max_difference(network, out, args.format)
     # float16 weights round every parameter: the outputs move by about 1e-3 of their scale.
-    tolerance = 5e-3 if args.format == "weights" else 1e-4
-    print(f"wrote {out}; largest output difference to PyTorch: {difference:.2e} (≤ {tolerance:g})")
+    relative = args.format == "weights"
+    difference = max_difference(network, out, args.format, relative=relative)
+    tolerance = 5e-3 if relative else 1e-4
+    kind = "relative" if relative else "absolute"
+    print(f"wrote {out}; largest {kind} difference to PyTorch: {difference:.2e} (≤ {tolerance:g})")
     return 0 if difference <= tolerance else 1
 
 
