@@ -44,6 +44,19 @@ def box_from_keypoints(
     return CropBox((float(centre[0]), float(centre[1])), side)
 
 
+def search_boxes(width: int, height: int, grid: int = 2, coverage: float = 0.8) -> list[CropBox]:
+    """Where to look for a hand without a track: the whole frame, then a ``grid``×``grid``
+    of overlapping squares of side ``coverage`` × the shorter frame side. The network sees
+    hands filling most of its crop in training; in a whole webcam frame a hand is a third of
+    that size, so the grid's closer views are what find it."""
+    boxes = [CropBox(((width - 1) / 2.0, (height - 1) / 2.0), float(max(width, height)))]
+    side = coverage * min(width, height)
+    xs = np.linspace(side / 2.0, width - side / 2.0, grid) - 0.5
+    ys = np.linspace(side / 2.0, height - side / 2.0, grid) - 0.5
+    boxes += [CropBox((float(x), float(y)), side) for y in ys for x in xs]
+    return boxes
+
+
 def crop(image: np.ndarray, box: CropBox, size: int) -> np.ndarray:
     """The box resampled to ``size``×``size`` (bilinear; outside the frame is black)."""
     return cv2.warpAffine(

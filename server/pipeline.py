@@ -2,8 +2,9 @@
 
 Hand localisation tracks by prediction: a stream's next crop is the square around its
 last keypoints. A stream with no track (its first frame, or after losing the hand) is
-re-detected: the whole frame, letterboxed into the network's input, goes through the
-network once, and its heatmap keypoints give the crop for the real pass. Each result says
+re-detected: candidate views — the whole frame and a grid of closer, overlapping squares —
+go through the network in one batch, and the most confident view's heatmap keypoints give
+the crop for the real pass. Each result says
 which (`locate` vs `detect` stage). A confidence below the threshold publishes "no hand"
 and drops the track, rather than publishing garbage.
 
@@ -23,7 +24,7 @@ from model.hand.ik import HandIK
 from model.hand.model import HandModel
 from model.inference import HandMeshPredictor
 from protocol.messages import Frame, Hand, Hands
-from server.crop import CropBox, box_from_keypoints, crop, uncrop_points
+from server.crop import CropBox, box_from_keypoints, crop, search_boxes, uncrop_points
 from server.one_euro import OneEuroFilter, QuaternionFilter
 from server.placement import frame_intrinsics, solve_translation
 
@@ -138,21 +139,25 @@ class HandPipeline:
         return _Work(frame, np.ascontiguousarray(image), K, mirrored, track)
 
     def _detect(self, work: list[_Work]) -> None:
-        """Whole frames letterboxed into the input → heatmap keypoints → each track's box."""
-        boxes = []
-        for w in work:
-            height, width = w.image.shape[:2]
-            boxes.append(
-                CropBox(((width - 1) / 2.0, (height - 1) / 2.0), float(max(width, height)))
-            )
+        """Candidate views of each frame (`search_boxes`) in one forward pass; the most
+        confident view's keypoints give the track's box."""
+        candidates = [search_boxes(w.image.shape[1], w.image.shape[0]) for w in work]
         views = np.stack(
-            [crop(w.image, box, self.size) for w, box in zip(work, boxes, strict=True)]
+            [
+                crop(w.image, box, self.size)
+                for w, boxes in zip(work, candidates, strict=True)
+                for box in boxes
+            ]
         )
         prediction = self.predictor.predict(views)
-        for index, (w, box) in enumerate(zip(work, boxes, strict=True)):
-            keypoints = uncrop_points(prediction.keypoints_2d[index], box, self.size)
+        first = 0
+        for w, boxes in zip(work, candidates, strict=True):
+            best = first + int(np.argmax(prediction.confidence[first : first + len(boxes)]))
+            box = boxes[best - first]
+            keypoints = uncrop_points(prediction.keypoints_2d[best], box, self.size)
             w.track.box = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
             w.detected = True
+            first += len(boxes)
 
     def _finish(self, w: _Work, prediction, index: int) -> Hands:
         frame = w.frame

@@ -6,9 +6,13 @@ import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
 
-from server.crop import box_from_keypoints, crop, uncrop_points
+from model.hand import load_builtin_hand
+from model.inference import Prediction
+from protocol.messages import Frame, Image
+from server.crop import box_from_keypoints, crop, search_boxes, uncrop_points
 from server.ingest import LatestFrameSlots
 from server.one_euro import OneEuroFilter, QuaternionFilter
+from server.pipeline import HandPipeline
 from server.placement import default_intrinsics, solve_translation
 
 
@@ -87,3 +91,47 @@ def test_placement_refuses_a_hand_behind_the_camera():
     pixels = projected[:, :2] / projected[:, 2:]
     with pytest.raises(ValueError, match="behind the camera"):
         solve_translation(joints_rel * -30.0, pixels, K)
+
+
+class BrightSpotPredictor:
+    """Stands in for the network, with its weakness: it sees a 'hand' (a bright patch) only
+    where the patch fills at least 2 % of the crop — keypoints in a ring around it, and a
+    confidence growing with its share — and otherwise guesses the crop's centre."""
+
+    input_size = 224
+
+    def predict(self, crops: np.ndarray) -> Prediction:
+        keypoints, confidence = [], []
+        ring = 20 * np.stack([np.cos(np.arange(21)), np.sin(np.arange(21))], 1)
+        for view in crops:
+            ys, xs = np.nonzero(view[..., 0] > 128)
+            share = len(xs) / view[..., 0].size
+            seen = share >= 0.02
+            centre = (xs.mean(), ys.mean()) if seen else (111.5, 111.5)
+            keypoints.append(np.array(centre) + ring)
+            confidence.append(share if seen else 0.0)
+        count = len(crops)
+        nothing = np.zeros((count, 21, 3))
+        return Prediction(np.array(keypoints), nothing, nothing, np.array(confidence))
+
+
+def test_search_boxes_cover_the_frame_with_closer_views():
+    boxes = search_boxes(640, 480)
+    assert boxes[0].side == 640 and len(boxes) == 5
+    assert all(box.side == 384 for box in boxes[1:])
+    lefts = [box.centre[0] - box.side / 2 for box in boxes[1:]]
+    rights = [box.centre[0] + box.side / 2 for box in boxes[1:]]
+    assert min(lefts) == pytest.approx(-0.5) and max(rights) == pytest.approx(639.5)
+
+
+def test_detection_takes_the_box_of_the_most_confident_view():
+    image = np.zeros((480, 640, 3), np.uint8)
+    # A small bright "hand" in the bottom-right corner: 1.2 % of the whole-frame view (too
+    # small to see), 3.3 % of the closer bottom-right view.
+    image[380:440, 520:600] = 255
+    pipeline = HandPipeline(BrightSpotPredictor(), load_builtin_hand())
+    frame = Frame("cam0", 0, 0, Image("raw", image.tobytes(), 640, 480, "bgr8"))
+    work = pipeline._prepare(frame)
+    pipeline._detect([work])
+    box = work.track.box
+    assert abs(box.centre[0] - 559.5) < 10 and abs(box.centre[1] - 409.5) < 10
