@@ -23,7 +23,7 @@ system-deps:
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --editable '.[dev]'
+	$(BIN)/pip install --quiet --editable '.[dev,mlagents]'
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)

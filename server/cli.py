@@ -19,12 +19,14 @@ from collections.abc import Callable, Sequence
 import model.cli
 import protocol.cli
 import server.commands
+import server.game.cli
 
 Registrar = Callable[[argparse._SubParsersAction, argparse._SubParsersAction], None]
 REGISTRARS: tuple[Registrar, ...] = (
     protocol.cli.register,
     model.cli.register,
     server.commands.register,
+    server.game.cli.register,
 )
 
 
