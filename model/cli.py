@@ -274,6 +274,14 @@ def _register_network_commands(commands: argparse._SubParsersAction) -> None:
         "--out", type=Path, default=None, help="output file (default next to the checkpoint)"
     )
     export.add_argument("--hand", default=None)
+    export.add_argument(
+        "--confidence-threshold",
+        type=float,
+        default=None,
+        help="weights: below this confidence the server reports no hand (default 0.25); "
+        "calibrate it per model on held-out data",
+    )
+    export.add_argument("--about", default=None, help="weights: one line on how it was trained")
     export.set_defaults(run=_export)
 
 
@@ -349,7 +357,14 @@ def _export(args: argparse.Namespace) -> int:
     network = load_network(args.checkpoint, args.hand)
     suffix = {"onnx": ".onnx", "torchscript": ".ts", "weights": ".weights.pt"}[args.format]
     out = args.out or args.checkpoint.with_suffix(suffix)
-    export(network, out, args.format)
+    serving = {}
+    if args.confidence_threshold is not None:
+        serving["confidence_threshold"] = args.confidence_threshold
+    if args.about is not None:
+        serving["about"] = args.about
+    if serving and args.format != "weights":
+        raise ValueError("--confidence-threshold and --about go with --format weights")
+    export(network, out, args.format, serving)
     # float16 weights round every parameter: the outputs move by about 1e-3 of their scale.
     relative = args.format == "weights"
     difference = max_difference(network, out, args.format, relative=relative)

@@ -3,6 +3,9 @@ parity check.
 
 ``weights`` keeps what serving needs — the config and float16 weights, no optimizer state —
 in about a sixth of a training checkpoint's size; `model.train.load_network` reads both.
+It also carries serving settings that belong to the model rather than to the server: the
+confidence below which this model's output is not a hand (confidences are only comparable
+within one model, so the threshold is calibrated per model) and a line about its training.
 
 The exported graph takes (B, 3, S, S) RGB in [0, 1] and returns four tensors in this
 order: keypoints_2d (B, 21, 2) px, keypoint_confidence (B, 21), joints (B, 21, 3) m,
@@ -32,7 +35,9 @@ class ExportWrapper(nn.Module):
         return tuple(outputs[name] for name in OUTPUT_NAMES)
 
 
-def export(network: HandMeshNet, out: Path, file_format: str) -> Path:
+def export(network: HandMeshNet, out: Path, file_format: str, serving: dict | None = None) -> Path:
+    """Writes ``network`` as ``file_format``; ``serving`` (weights only): settings such as
+    ``confidence_threshold`` and ``about`` that `serving_settings` reads back."""
     wrapper = ExportWrapper(network)
     size = network.config.input_size
     example = torch.rand(1, 3, size, size)
@@ -42,7 +47,9 @@ def export(network: HandMeshNet, out: Path, file_format: str) -> Path:
         state = {
             k: v.half() if v.is_floating_point() else v for k, v in network.state_dict().items()
         }
-        torch.save({"network": state, "config": network.config.to_dict()}, out)
+        torch.save(
+            {"network": state, "config": network.config.to_dict(), "serving": serving or {}}, out
+        )
     elif file_format == "torchscript":
         with torch.no_grad():
             traced = torch.jit.trace(wrapper, example, check_trace=False)
@@ -90,3 +97,9 @@ def max_difference(
         float((a - b).abs().max() / (a.abs().max().clamp_min(1e-12) if relative else 1.0))
         for a, b in zip(reference, outputs, strict=True)
     )
+
+
+def serving_settings(checkpoint: Path) -> dict:
+    """The serving settings stored with exported weights (empty for training checkpoints)."""
+    state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    return dict(state.get("serving", {}))

@@ -25,6 +25,10 @@ import torch
 from model.hand.skeleton import NUM_KEYPOINTS
 from model.net.network import HandMeshNet
 
+# Below this confidence an output is not taken for a hand, unless the model's exported
+# weights carry their own calibrated threshold (model.export.serving_settings).
+DEFAULT_CONFIDENCE_THRESHOLD = 0.25
+
 
 @dataclass(frozen=True)
 class Prediction:

@@ -80,8 +80,9 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     serve.add_argument(
         "--confidence",
         type=float,
-        default=float(_env("CONFIDENCE", "0.25")),
-        help="below this hand confidence, publish 'no hand' (default 0.25)",
+        default=_env("CONFIDENCE", None),
+        help="below this hand confidence, publish 'no hand' (default: the threshold stored "
+        "with the checkpoint, else 0.25)",
     )
     serve.add_argument("--hand", default=_env("HAND", None), help="hand model (default builtin)")
     serve.add_argument(
@@ -277,9 +278,10 @@ def _serve(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
+    from model.export import serving_settings
     from model.hand import load_hand
     from model.hand.rig import rig_message
-    from model.inference import HandMeshPredictor
+    from model.inference import DEFAULT_CONFIDENCE_THRESHOLD, HandMeshPredictor
     from model.net.config import get_config
     from model.net.network import build_network
     from server.app import HandServer, ServerSettings
@@ -294,11 +296,15 @@ def _serve(args: argparse.Namespace) -> int:
     dtype = torch.float16 if args.fp16 else torch.float32
     hand = load_hand(args.hand)
     checkpoint = args.checkpoint or (DEFAULT_CHECKPOINT if DEFAULT_CHECKPOINT.exists() else None)
+    serving: dict = {}
     if checkpoint is not None:
         predictor = HandMeshPredictor.from_checkpoint(
             checkpoint, device, dtype, args.hand, compile=args.compile
         )
         model_id = checkpoint.stem
+        serving = serving_settings(checkpoint)
+        if "about" in serving:
+            logging.info("model %s: %s", model_id, serving["about"])
     else:
         logging.warning(
             "no trained checkpoint: serving a randomly initialised %s network "
@@ -315,7 +321,10 @@ def _serve(args: argparse.Namespace) -> int:
                 "send frames and read results",
                 address,
             )
-    pipeline = HandPipeline(predictor, hand, args.confidence)
+    confidence = args.confidence
+    if confidence is None:
+        confidence = serving.get("confidence_threshold", DEFAULT_CONFIDENCE_THRESHOLD)
+    pipeline = HandPipeline(predictor, hand, float(confidence))
     size = predictor.input_size
     # Warm-up at every batch size the server will run: first passes allocate, pick kernels
     # and, with --compile, compile (and record CUDA graphs) per shape.

@@ -22,7 +22,7 @@ import numpy as np
 
 from model.hand.ik import HandIK
 from model.hand.model import HandModel
-from model.inference import HandMeshPredictor
+from model.inference import DEFAULT_CONFIDENCE_THRESHOLD, HandMeshPredictor
 from protocol.messages import Frame, Hand, Hands
 from server.crop import CropBox, box_from_keypoints, crop, search_boxes, uncrop_points
 from server.one_euro import OneEuroFilter, QuaternionFilter
@@ -79,7 +79,7 @@ class HandPipeline:
         self,
         predictor: HandMeshPredictor,
         hand: HandModel,
-        confidence_threshold: float = 0.25,
+        confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
         margin: float = 1.4,
     ) -> None:
         self.predictor = predictor

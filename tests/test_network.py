@@ -79,13 +79,17 @@ def test_exported_model_matches_pytorch(builtin_hand, tmp_path, file_format):
     assert max_difference(network, path, file_format) < 1e-4
 
 
-def test_float16_serving_weights_load_and_stay_close(builtin_hand, tmp_path):
-    from model.export import export, max_difference
+def test_float16_serving_weights_load_stay_close_and_carry_serving_settings(builtin_hand, tmp_path):
+    from model.export import export, max_difference, serving_settings
 
     network = build_network(get_config("tiny"), builtin_hand).eval()
-    path = export(network, tmp_path / "model.weights.pt", "weights")
+    serving = {"confidence_threshold": 0.07, "about": "test"}
+    path = export(network, tmp_path / "model.weights.pt", "weights", serving)
     assert path.stat().st_size < 0.6 * sum(p.numel() * 4 for p in network.parameters())
     assert max_difference(network, path, "weights", relative=True) < 5e-3
+    assert serving_settings(path) == serving
+    plain = export(network, tmp_path / "plain.weights.pt", "weights")
+    assert serving_settings(plain) == {}
 
 
 def test_predictor_takes_bgr_crops_and_rejects_anything_else(builtin_hand):
