@@ -72,8 +72,12 @@ def test_hands_and_rig_convert_to_unity_as_the_reference_does(tmp_path, builtin_
         np.testing.assert_allclose(converted["vertices"], vertices, atol=1e-7)
         bind = mirror4 @ S4 @ rig.bind_poses.astype(np.float64) @ S4 @ mirror4
         np.testing.assert_allclose(np.reshape(converted["bind_poses"], (16, 4, 4)), bind, atol=1e-7)
-        faces = rig.faces[:, [0, 2, 1]] if mirrored else rig.faces
-        assert converted["triangles"] == faces.reshape(-1).tolist()
+        # Unity shows the side (b − a) × (c − a) points to: outward on a closed mesh means a
+        # positive signed volume, for the right hand and the mirrored left hand alike.
+        triangles = np.reshape(converted["triangles"], (-1, 3))
+        points = np.reshape(converted["vertices"], (-1, 3))
+        a, b, c = (points[triangles[:, i]] for i in range(3))
+        assert np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6 > 1e-4
 
     for hand, converted in zip(hands.hands, posed, strict=True):
         assert converted["side"] == hand.side

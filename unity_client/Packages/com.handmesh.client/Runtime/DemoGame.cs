@@ -91,7 +91,7 @@ namespace HandMesh.Client
             item.GetComponent<Renderer>().material.color = color;
             var body = item.AddComponent<Rigidbody>();
             body.mass = 0.05f;
-            body.collisionDetectionMode = CollisionDetectionMode.ContinuousDynamic; // small and fast-moving: avoid tunnelling through fingers
+            body.collisionDetectionMode = CollisionDetectionMode.ContinuousSpeculative; // small and fast-moving; the one CCD mode kinematic bodies support, and a held object is kinematic
             var grabbable = item.AddComponent<Grabbable>();
             grabbable.Id = objects.Count;
             grabbable.SpawnPosition = item.transform.position;

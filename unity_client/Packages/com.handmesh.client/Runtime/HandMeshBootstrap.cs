@@ -96,9 +96,10 @@ namespace HandMesh.Client
 
         static Material HandMaterial()
         {
-            // The built-in pipeline's Standard shader; an unlit fallback where it is not available.
+            // The built-in pipeline's Standard shader. A player build holds only the shaders its assets reference, and
+            // the demo scene references none: there, Legacy Shaders/Diffuse (in the default Always Included Shaders).
             Shader shader = Shader.Find("Standard");
-            if (shader == null) shader = Shader.Find("Unlit/Color");
+            if (shader == null) shader = Shader.Find("Legacy Shaders/Diffuse");
             return new Material(shader) { color = new Color(0.93f, 0.76f, 0.65f) };
         }
     }

@@ -35,13 +35,35 @@ namespace HandMesh.Client
         public HandPose RightPose { get; private set; }
         public HandPose LeftPose { get; private set; }
 
+        bool started;
+
         void Start()
         {
+            if (HandSpace == null) HandSpace = transform;
             Latency = new LatencyStats();
-            Client = new HandMeshClient(new ClientSettings { RouterEndpoint = RouterEndpoint, PubEndpoint = PubEndpoint, Stream = Stream });
-            Client.Start();
+            Connect();
+            started = true;
             Core.Protocol.Rig bundled = BundledRig.Load();
             if (bundled != null) BuildHands(bundled);
+        }
+
+        /// <summary>Reconnects when re-enabled; the first connection waits for Start, after whoever added this component has set the endpoints.</summary>
+        void OnEnable()
+        {
+            if (started) Connect();
+        }
+
+        /// <summary>Stops the network threads whenever this component stops updating: disabled, destroyed, or before a domain reload.</summary>
+        void OnDisable()
+        {
+            if (Client != null) Client.Dispose();
+            Client = null;
+        }
+
+        void Connect()
+        {
+            Client = new HandMeshClient(new ClientSettings { RouterEndpoint = RouterEndpoint, PubEndpoint = PubEndpoint, Stream = Stream });
+            Client.Start();
         }
 
         void Update()
@@ -85,11 +107,6 @@ namespace HandMesh.Client
             RightHand = RiggedHand.Build(HandSpace, RigGeometry.FromRig(rig, false), HandMaterial);
             LeftHand = RiggedHand.Build(HandSpace, RigGeometry.FromRig(rig, true), HandMaterial);
             builtFrom = rig;
-        }
-
-        void OnDestroy()
-        {
-            if (Client != null) Client.Dispose(); // stops the network threads before the domain reloads
         }
     }
 }

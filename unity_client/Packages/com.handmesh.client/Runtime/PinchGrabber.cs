@@ -38,8 +38,9 @@ namespace HandMesh.Client
             foreach (Collider candidate in Physics.OverlapSphere(point, ReachM))
             {
                 var grabbable = candidate.GetComponent<Grabbable>();
-                float distance = Vector3.Distance(point, candidate.ClosestPoint(point));
-                if (grabbable != null && !grabbable.IsHeld && distance < nearest)
+                if (grabbable == null || grabbable.IsHeld) continue;
+                float distance = Vector3.Distance(point, candidate.ClosestPoint(point)); // ClosestPoint: box, sphere, capsule and convex mesh colliders only
+                if (distance < nearest)
                 {
                     nearest = distance;
                     held = grabbable;

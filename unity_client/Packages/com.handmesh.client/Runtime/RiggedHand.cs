@@ -18,6 +18,7 @@ namespace HandMesh.Client
 
         Transform[] bones;
         SkinnedMeshRenderer skin;
+        Mesh skinnedMesh;
         MeshRenderer directRenderer;
         Mesh directMesh;
         Vector3[] directVertices;
@@ -35,6 +36,7 @@ namespace HandMesh.Client
             hand.RigId = rig.RigId;
             hand.bones = BuildBones(root.transform, rig);
             Mesh mesh = BuildMesh(rig);
+            hand.skinnedMesh = mesh;
             hand.skin = root.AddComponent<SkinnedMeshRenderer>();
             hand.skin.sharedMesh = mesh;
             hand.skin.bones = hand.bones;
@@ -65,6 +67,13 @@ namespace HandMesh.Client
             }
             skin.enabled = !direct;
             directRenderer.enabled = direct;
+        }
+
+        /// <summary>Meshes made at run time are not freed with their GameObject (a rebuilt hand would leak them).</summary>
+        void OnDestroy()
+        {
+            if (skinnedMesh != null) Destroy(skinnedMesh);
+            if (directMesh != null) Destroy(directMesh);
         }
 
         static Transform[] BuildBones(Transform root, RigGeometry rig)

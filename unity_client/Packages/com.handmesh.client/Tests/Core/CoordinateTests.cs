@@ -47,14 +47,16 @@ namespace HandMesh.Client.Core.Tests
         }
 
         [Test]
-        public void TheMirroredRigReversesTriangleWindingSoFrontFacesStayOutside()
+        public void OneReflectionReversesTheWindingAndTwoKeepIt()
         {
+            // The right hand is reflected once (wire to Unity), the left hand twice (and across x).
             var rig = (Rig)MessageDecoder.Decode(TestVectors.Read("rig"));
+            int[] wire = rig.Faces.ToInts();
             int[] right = RigGeometry.FromRig(rig, false).Triangles;
             int[] left = RigGeometry.FromRig(rig, true).Triangles;
-            CollectionAssert.AreEqual(rig.Faces.ToInts(), right);
-            for (int t = 0; t < right.Length; t += 3)
-                CollectionAssert.AreEqual(new[] { right[t], right[t + 2], right[t + 1] }, new[] { left[t], left[t + 1], left[t + 2] });
+            CollectionAssert.AreEqual(wire, left);
+            for (int t = 0; t < wire.Length; t += 3)
+                CollectionAssert.AreEqual(new[] { wire[t], wire[t + 2], wire[t + 1] }, new[] { right[t], right[t + 1], right[t + 2] });
         }
 
         [Test]

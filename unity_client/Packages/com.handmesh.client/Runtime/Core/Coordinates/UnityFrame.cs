@@ -7,9 +7,10 @@ namespace HandMesh.Client.Core.Coordinates
     /// left-handed, x right, y up, z forward. The change is the reflection S = diag(1, −1, 1):
     /// a position p becomes S p; a rotation matrix R becomes S R S, which for a quaternion
     /// (x, y, z, w) is (−x, y, −z, w) — the rotation axis is a pseudo-vector, so it maps to
-    /// −S·axis while the angle stays. Matrices (bind poses) become S M S. Triangle indices stay
-    /// as they are: the reflection turns the wire's counter-clockwise-from-outside order into
-    /// clockwise-from-outside, which is Unity's front face.
+    /// −S·axis while the angle stays. Matrices (bind poses) become S M S. A reflection moves
+    /// no vertex relative to another, so a face whose cross product (b−a)×(c−a) pointed
+    /// outward on the wire points inward after it; Unity shows the side that cross product
+    /// points to, so a converted mesh needs its winding reversed (RigGeometry does it).
     ///
     /// A left hand is the right-hand rig mirrored across x: the server sends a left hand's
     /// rotations for that mirrored rig, so only the rig is mirrored here (<see cref="MirrorX"/>,

@@ -8,8 +8,9 @@ namespace HandMesh.Client.Core.Posing
     /// A <c>rig</c> message in Unity's frame, as the arrays a SkinnedMeshRenderer takes:
     /// vertices, triangles (Unity's clockwise front faces), four bone indices and weights per
     /// vertex, one bind pose per bone (row-major 4×4), and each bone's rest position relative
-    /// to its parent. <see cref="Mirrored"/>: the left hand, the rig reflected across x, with
-    /// its triangles' winding reversed so that the front faces stay outside.
+    /// to its parent. Each reflection of the vertices turns the faces inside out: the right
+    /// hand has one (the wire-to-Unity change) and gets its winding reversed;
+    /// <see cref="Mirrored"/>, the left hand, has a second one (across x) that turns them back.
     /// </summary>
     public sealed class RigGeometry
     {
@@ -43,7 +44,7 @@ namespace HandMesh.Client.Core.Posing
                 TipVertices = rig.TipVertices.ToInts(),
                 RestKeypoints = Points(rig.RestKeypoints.ToFloats(), mirrored),
             };
-            if (mirrored) ReverseWinding(geometry.Triangles);
+            if (!mirrored) ReverseWinding(geometry.Triangles);
             float[] bind = rig.BindPoses.ToFloats();
             geometry.BindPoses = new float[Skeleton.JointCount][];
             geometry.RestLocalPositions = new Vec3[Skeleton.JointCount];
