@@ -1,3 +1,4 @@
+using HandMesh.Client.Core.Game;
 using UnityEngine;
 
 namespace HandMesh.Client
@@ -6,13 +7,13 @@ namespace HandMesh.Client
     [RequireComponent(typeof(Collider))]
     public sealed class DropTarget : MonoBehaviour
     {
-        public int Points = 10;
+        public TargetZone Zone;
         public DemoGame Game;
 
         void OnTriggerStay(Collider other)
         {
             var grabbable = other.GetComponent<Grabbable>();
-            if (grabbable != null && !grabbable.IsHeld) Game.ObjectDropped(grabbable, this);
+            if (grabbable != null && !grabbable.IsHeld) Game.ObjectInTarget(grabbable, this);
         }
     }
 }

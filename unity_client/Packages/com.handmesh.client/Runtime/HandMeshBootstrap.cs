@@ -1,3 +1,4 @@
+using System;
 using HandMesh.Client.Core.Streaming;
 using UnityEngine;
 
@@ -8,6 +9,8 @@ namespace HandMesh.Client
     /// camera where the physical camera is (so the scene looks like the camera image), a
     /// light, the hand space, the client and its two hands, pinch grabbing for both, the game,
     /// the HUD, and optionally the webcam sender. Settings are this component's fields.
+    /// <see cref="Built"/> tells optional assemblies (the ML-Agents bridge) when the scene
+    /// stands, and the properties hand them its parts.
     /// </summary>
     public sealed class HandMeshBootstrap : MonoBehaviour
     {
@@ -30,9 +33,19 @@ namespace HandMesh.Client
         [Header("Game")]
         public float RoundSeconds = 90;
 
+        /// <summary>Raised at the end of every bootstrap's Start, with the scene built.</summary>
+        public static event Action<HandMeshBootstrap> Built;
+
+        public Transform HandSpace { get; private set; }
+        public HandMeshClientBehaviour Hands { get; private set; }
+        public DemoGame Game { get; private set; }
+        public PinchGrabber RightGrabber { get; private set; }
+        public PinchGrabber LeftGrabber { get; private set; }
+
         void Start()
         {
             var handSpace = new GameObject("Hand space (camera frame, Unity axes)").transform;
+            HandSpace = handSpace;
             BuildCamera(handSpace);
             BuildLight();
 
@@ -45,16 +58,12 @@ namespace HandMesh.Client
             hands.HandSpace = handSpace;
             hands.HandMaterial = HandMaterial();
 
-            foreach (bool left in new[] { false, true })
-            {
-                var grabber = gameObject.AddComponent<PinchGrabber>();
-                grabber.Hands = hands;
-                grabber.LeftHand = left;
-            }
-
             var game = gameObject.AddComponent<DemoGame>();
             game.HandSpace = handSpace;
             game.RoundSeconds = RoundSeconds;
+
+            RightGrabber = AddGrabber(hands, game, false);
+            LeftGrabber = AddGrabber(hands, game, true);
 
             var hud = gameObject.AddComponent<LatencyHud>();
             hud.Hands = hands;
@@ -66,6 +75,19 @@ namespace HandMesh.Client
                 webcam.Hands = hands;
                 webcam.Stream = WebcamStream;
             }
+
+            Hands = hands;
+            Game = game;
+            if (Built != null) Built(this);
+        }
+
+        PinchGrabber AddGrabber(HandMeshClientBehaviour hands, DemoGame game, bool left)
+        {
+            var grabber = gameObject.AddComponent<PinchGrabber>();
+            grabber.Hands = hands;
+            grabber.Game = game;
+            grabber.LeftHand = left;
+            return grabber;
         }
 
         static void BuildCamera(Transform handSpace)

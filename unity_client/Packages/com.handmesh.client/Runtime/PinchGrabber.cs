@@ -7,7 +7,8 @@ namespace HandMesh.Client
     /// Grab by pinching: when a hand's pinch closes (Core's PinchDetector, with hysteresis)
     /// the nearest <see cref="Grabbable"/> within reach becomes kinematic and follows the
     /// pinch point; when it opens, the object is released with the hand's recent velocity,
-    /// so it can be tossed or dropped into a target.
+    /// so it can be tossed or dropped into a target. It follows the streamed hand every frame,
+    /// or, with <see cref="ExternallyStepped"/>, only the poses a driver hands to <see cref="Step"/>.
     /// </summary>
     public sealed class PinchGrabber : MonoBehaviour
     {
@@ -15,17 +16,30 @@ namespace HandMesh.Client
 
         public HandMeshClientBehaviour Hands;
         public bool LeftHand;
+        public DemoGame Game;
+        [Tooltip("Follow only the poses given to Step (a lock-step driver), not the streamed hand")]
+        public bool ExternallyStepped;
 
         readonly PinchDetector pinch = new PinchDetector();
         Grabbable held;
         Vector3 lastPoint, velocity;
 
+        public bool IsPinching { get { return pinch.IsPinching; } }
+
+        /// <summary>Where the pinch is (or was last seen), in hand space.</summary>
+        public Vector3 PinchPoint { get { return pinch.PinchPoint.ToVector3(); } }
+
         void Update()
         {
-            HandPose pose = LeftHand ? Hands.LeftPose : Hands.RightPose;
+            if (!ExternallyStepped) Step(LeftHand ? Hands.LeftPose : Hands.RightPose, Time.deltaTime);
+        }
+
+        /// <summary>Follows <paramref name="pose"/> (null: the hand is gone) over <paramref name="deltaS"/>: grabs when the pinch closes, lets go when it opens, carries what it holds.</summary>
+        public void Step(HandPose pose, float deltaS)
+        {
             bool changed = pinch.Update(pose);
             Vector3 point = Hands.HandSpace.TransformPoint(pinch.PinchPoint.ToVector3());
-            if (Time.deltaTime > 0) velocity = Vector3.Lerp(velocity, (point - lastPoint) / Time.deltaTime, 0.5f);
+            if (deltaS > 0) velocity = Vector3.Lerp(velocity, (point - lastPoint) / deltaS, 0.5f);
             lastPoint = point;
             if (changed && pinch.IsPinching) Grab(point);
             else if (changed) Release();
@@ -49,6 +63,7 @@ namespace HandMesh.Client
             if (held == null) return;
             held.IsHeld = true;
             held.Body.isKinematic = true;
+            if (Game != null) Game.ObjectGrabbed(held);
         }
 
         void Release()
@@ -57,6 +72,7 @@ namespace HandMesh.Client
             held.Body.isKinematic = false;
             held.Body.velocity = velocity;
             held.IsHeld = false;
+            if (Game != null) Game.ObjectReleased(held);
             held = null;
         }
     }

@@ -30,7 +30,7 @@ namespace HandMesh.Client.MLAgents
         readonly ObservationLayout observation = new ObservationLayout();
         readonly List<GameEvent> events = new List<GameEvent>();
 
-        /// <summary>Adds the agent, its behavior parameters and a decision every step to <paramref name="hand"/>: the scene is built by code.</summary>
+        /// <summary>Adds the agent, its behavior parameters and a decision every step to <paramref name="hand"/> (an object that stays active; the game poses the visible hand): the scene is built by code.</summary>
         public static HandPlayerAgent AddTo(GameObject hand, IHandGame game)
         {
             hand.SetActive(false); // the agent initialises on enable, after it is configured
@@ -82,7 +82,7 @@ namespace HandMesh.Client.MLAgents
             for (int i = 0; i < values.Length; i++) values[i] = actions.ContinuousActions[i];
             int scoreBefore = Game.Score;
             events.Clear();
-            Game.Apply(ActionLayout.ToHandPose(values, rig), StepCount, events);
+            Game.Apply(ActionLayout.ToHandPose(values, rig), rig, StepCount, events);
             channel.Send(channel.Context.Ack(StepCount, tActionNs, EngineClock.NowNs()));
             foreach (GameEvent gameEvent in events) channel.Send(BridgeCodec.EncodeEvent(gameEvent));
             AddReward(Game.Score - scoreBefore);

@@ -15,8 +15,8 @@ namespace HandMesh.Client.MLAgents
         /// <summary>A new round: score 0, timer full, objects back where they started.</summary>
         void Restart();
 
-        /// <summary>Shows <paramref name="pose"/> (Unity frame) for the coming physics step, advances the round by one step (Time.fixedDeltaTime: lock-step time, not wall time) and appends the events it caused.</summary>
-        void Apply(HandPose pose, long step, List<GameEvent> events);
+        /// <summary>Shows <paramref name="pose"/> (Unity frame, on a hand built from <paramref name="rig"/>) for one physics step, advances the round by one step (Time.fixedDeltaTime: lock-step time, not wall time) and appends the events it caused.</summary>
+        void Apply(HandPose pose, RigGeometry rig, long step, List<GameEvent> events);
 
         /// <summary>Writes the round, the pinch, the objects and the targets.</summary>
         void Observe(ObservationLayout observation);

@@ -51,6 +51,40 @@ namespace HandMesh.Client.Core.Tests
         }
 
         [Test]
+        public void TheRoundKnowsWhichObjectsWereDeliveredUntilItRestarts()
+        {
+            var round = new GameRound(60);
+            Assert.IsFalse(round.IsDelivered(3));
+            round.Dropped(3, 25);
+            Assert.IsTrue(round.IsDelivered(3));
+            Assert.IsFalse(round.IsDelivered(4));
+            round.Restart();
+            Assert.IsFalse(round.IsDelivered(3));
+        }
+
+        [Test]
+        public void ATargetZoneHoldsWhatIsInsideItsBoxFacesIncluded()
+        {
+            var zone = new TargetZone(1, 25, new Vec3(0.2f, -0.08f, 0.55f), new Vec3(0.12f, 0.08f, 0.12f));
+            Assert.AreEqual(1, zone.Id);
+            Assert.AreEqual(25, zone.Points);
+            Assert.IsTrue(zone.Contains(new Vec3(0.2f, -0.08f, 0.55f)));
+            Assert.IsTrue(zone.Contains(new Vec3(0.25f, -0.11f, 0.6f)));
+            Assert.IsFalse(zone.Contains(new Vec3(0.27f, -0.08f, 0.55f)));
+            Assert.IsFalse(zone.Contains(new Vec3(0.2f, -0.13f, 0.55f)));
+            Assert.IsFalse(zone.Contains(new Vec3(0.2f, -0.08f, 0.62f)));
+            var unit = new TargetZone(0, 10, new Vec3(0, 0, 0), new Vec3(1, 0.5f, 0.25f));
+            Assert.IsTrue(unit.Contains(new Vec3(0.5f, -0.25f, 0.125f)));
+            Assert.IsFalse(unit.Contains(new Vec3(0.5f, -0.25f, 0.126f)));
+        }
+
+        [Test]
+        public void ATargetZoneNeedsAPositiveSize()
+        {
+            Assert.Throws<System.ArgumentOutOfRangeException>(() => new TargetZone(0, 10, new Vec3(0, 0, 0), new Vec3(0.1f, 0, 0.1f)));
+        }
+
+        [Test]
         public void TheHudSaysWhenThereIsNoServerAndNoLatencyYet()
         {
             var settings = new ClientSettings { RouterEndpoint = "tcp://127.0.0.1:1", PubEndpoint = "tcp://127.0.0.1:1" };

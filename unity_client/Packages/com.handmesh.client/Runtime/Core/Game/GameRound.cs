@@ -44,6 +44,12 @@ namespace HandMesh.Client.Core.Game
             return points;
         }
 
+        /// <summary>Whether object <paramref name="objectId"/> has scored in this round.</summary>
+        public bool IsDelivered(int objectId)
+        {
+            return scored.Contains(objectId);
+        }
+
         public void Restart()
         {
             ElapsedS = 0;
