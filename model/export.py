@@ -103,3 +103,12 @@ def serving_settings(checkpoint: Path) -> dict:
     """The serving settings stored with exported weights (empty for training checkpoints)."""
     state = torch.load(checkpoint, map_location="cpu", weights_only=True)
     return dict(state.get("serving", {}))
+
+
+def store_serving_settings(weights: Path, settings: dict) -> None:
+    """Merges ``settings`` into the serving settings of an exported weights file."""
+    state = torch.load(weights, map_location="cpu", weights_only=True)
+    if "optimizer" in state:
+        raise ValueError(f"{weights} is a training checkpoint; export --format weights first")
+    state["serving"] = {**state.get("serving", {}), **settings}
+    torch.save(state, weights)

@@ -126,6 +126,19 @@ def register(commands: argparse._SubParsersAction, benches: argparse._SubParsers
     demo.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
     demo.set_defaults(run=_demo)
 
+    calibration = commands.add_parser(
+        "calibrate",
+        help="measure a model's hand/no-hand confidence threshold on a stream with truth",
+        description="Runs the model on crops around the true hand and beside it in a "
+        "recorded stream with ground truth (default: the bundled sample) and prints the "
+        "confidence threshold that separates them (see server/calibrate.py); --write stores "
+        "it in the exported weights file, where handmesh serve reads it.",
+    )
+    calibration.add_argument("--checkpoint", type=Path, required=True, help="exported weights")
+    calibration.add_argument("--stream", type=Path, default=None, help="default: the sample")
+    calibration.add_argument("--write", action="store_true", help="store it in the weights")
+    calibration.set_defaults(run=_calibrate)
+
     recorder = commands.add_parser(
         "record",
         help="tap a running server: write its frames and results to a .hmstream file",
@@ -389,6 +402,29 @@ def _demo(args: argparse.Namespace) -> int:
         "'handmesh serve' with 'handmesh camera'), press Play; the client connects to "
         f"{args.router} and {args.pub}."
     )
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from model.export import store_serving_settings
+    from model.inference import HandMeshPredictor
+    from server.calibrate import calibrate
+    from server.paths import SAMPLE_STREAM
+
+    result = calibrate(
+        HandMeshPredictor.from_checkpoint(args.checkpoint), args.stream or SAMPLE_STREAM
+    )
+    print(json.dumps(asdict(result)))
+    if not result.separated:
+        print(
+            "calibrate: hand and no-hand confidences overlap: at this threshold the model "
+            "keeps finding the hand but cannot tell an empty frame (train it longer)"
+        )
+    if args.write:
+        store_serving_settings(args.checkpoint, {"confidence_threshold": result.threshold})
+        print(f"calibrate: stored confidence_threshold {result.threshold} in {args.checkpoint}")
     return 0
 
 
