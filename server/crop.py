@@ -44,6 +44,15 @@ def box_from_keypoints(
     return CropBox((float(centre[0]), float(centre[1])), side)
 
 
+def follow(previous: CropBox, proposed: CropBox, most: float = 1.25) -> CropBox:
+    """The next tracking box: where the keypoints say, but its side changed by at most
+    ``most``× (either way) since the last frame. A hand does not halve in size in 33 ms, while
+    a network's keypoints can contract toward the crop's centre when unsure — and a box cut
+    to them would zoom further into the palm each frame until the hand is lost."""
+    side = min(max(proposed.side, previous.side / most), previous.side * most)
+    return CropBox(proposed.centre, side)
+
+
 def search_boxes(width: int, height: int, grid: int = 2, coverage: float = 0.8) -> list[CropBox]:
     """Where to look for a hand without a track: the whole frame, then a ``grid``×``grid``
     of overlapping squares of side ``coverage`` × the shorter frame side. The network sees

@@ -34,9 +34,13 @@ class HandOverlay:
             if hand.vertices is None:
                 continue
             vertices = hand.vertices.astype(np.float64) + hand.wrist_position
-            # A left hand is a mirrored right hand: its triangles wind the other way.
+            # A left hand is a mirrored right hand: its triangles wind the other way. A
+            # predicted mesh need not be a well-formed closed surface (an undertrained network
+            # can fold it inside out), so both sides are drawn rather than refused.
             faces = self.faces if hand.side == "right" else self.faces[:, ::-1]
-            result = self.renderer.render(vertices, faces, K, albedo=MESH_ALBEDO, specular=0.2)
+            result = self.renderer.render(
+                vertices, faces, K, albedo=MESH_ALBEDO, specular=0.2, cull_back_faces=False
+            )
             alpha = MESH_OPACITY * result.coverage[..., None]
             canvas = (1.0 - alpha) * canvas + alpha * result.rgb[..., ::-1]
         canvas = np.clip(canvas, 0, 255).astype(np.uint8)

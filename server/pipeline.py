@@ -24,7 +24,7 @@ from model.hand.ik import HandIK
 from model.hand.model import HandModel
 from model.inference import DEFAULT_CONFIDENCE_THRESHOLD, HandMeshPredictor
 from protocol.messages import Frame, Hand, Hands
-from server.crop import CropBox, box_from_keypoints, crop, search_boxes, uncrop_points
+from server.crop import CropBox, box_from_keypoints, crop, follow, search_boxes, uncrop_points
 from server.one_euro import OneEuroFilter, QuaternionFilter
 from server.placement import frame_intrinsics, solve_translation
 
@@ -175,7 +175,8 @@ class HandPipeline:
             return no_hand
         now = frame.t_capture_ns / 1e9
         joints = w.track.joints_filter(joints, now)
-        w.track.box = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
+        proposed = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
+        w.track.box = follow(w.track.box, proposed)
         try:
             quaternions = self.ik.solve(joints).quaternions[0]
         except ValueError:

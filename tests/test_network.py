@@ -72,21 +72,25 @@ def test_upsampler_starts_from_a_matrix_that_reproduces_posed_hands(builtin_hand
     ],
 )
 def test_exported_model_matches_pytorch(builtin_hand, tmp_path, file_format):
-    from model.export import export, max_difference
+    from model.export import export, output_differences, parity_failures
 
     network = build_network(get_config("tiny"), builtin_hand).eval()
     path = export(network, tmp_path / f"model.{file_format}", file_format)
-    assert max_difference(network, path, file_format) < 1e-4
+    assert parity_failures(output_differences(network, path, file_format), file_format) == []
 
 
 def test_float16_serving_weights_load_stay_close_and_carry_serving_settings(builtin_hand, tmp_path):
-    from model.export import export, max_difference, serving_settings
+    from model.export import export, output_differences, parity_failures, serving_settings
 
     network = build_network(get_config("tiny"), builtin_hand).eval()
     serving = {"confidence_threshold": 0.07, "about": "test"}
     path = export(network, tmp_path / "model.weights.pt", "weights", serving)
     assert path.stat().st_size < 0.6 * sum(p.numel() * 4 for p in network.parameters())
-    assert max_difference(network, path, "weights", relative=True) < 5e-3
+    differences = output_differences(network, path, "weights")
+    assert parity_failures(differences, "weights") == [] and differences["joints"] > 0
+    assert parity_failures({**differences, "joints": 1e-3}, "weights") == [
+        "joints differs by 1.00e-03 (allowed 0.0005)"
+    ]
     assert serving_settings(path) == serving
     plain = export(network, tmp_path / "plain.weights.pt", "weights")
     assert serving_settings(plain) == {}

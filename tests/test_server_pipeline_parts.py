@@ -9,7 +9,7 @@ from scipy.spatial.transform import Rotation
 from model.hand import load_builtin_hand
 from model.inference import Prediction
 from protocol.messages import Frame, Image
-from server.crop import box_from_keypoints, crop, search_boxes, uncrop_points
+from server.crop import CropBox, box_from_keypoints, crop, follow, search_boxes, uncrop_points
 from server.ingest import LatestFrameSlots
 from server.one_euro import OneEuroFilter, QuaternionFilter
 from server.pipeline import HandPipeline
@@ -135,3 +135,10 @@ def test_detection_takes_the_box_of_the_most_confident_view():
     pipeline._detect([work])
     box = work.track.box
     assert abs(box.centre[0] - 559.5) < 10 and abs(box.centre[1] - 409.5) < 10
+
+
+def test_the_tracking_box_changes_size_by_at_most_a_quarter_per_frame():
+    previous = CropBox((100.0, 100.0), 200.0)
+    assert follow(previous, CropBox((120.0, 90.0), 40.0)) == CropBox((120.0, 90.0), 160.0)
+    assert follow(previous, CropBox((100.0, 100.0), 900.0)).side == 250.0
+    assert follow(previous, CropBox((0.0, 0.0), 210.0)) == CropBox((0.0, 0.0), 210.0)
