@@ -25,6 +25,7 @@ from protocol.bench import sample_hands
 from protocol.codec import decode, encode
 from protocol.messages import Hands, Hello, RigRequest
 from protocol.stream_file import StreamWriter
+from server.paths import DEFAULT_CHECKPOINT
 
 HANDMESH = str(Path(sys.executable).with_name("handmesh"))
 
@@ -140,8 +141,7 @@ def test_csharp_client_says_hello_gets_the_rig_and_its_frames_are_answered_by_ha
     jpeg = tmp_path / "frame.jpg"
     jpeg.write_bytes(cv2.imencode(".jpg", image)[1].tobytes())
     server = subprocess.Popen(
-        [HANDMESH, "serve", "--router", router, "--pub", pub, "--device", "cpu"]
-        + ["--config", "micro"],
+        [HANDMESH, "serve", "--router", router, "--pub", pub, "--device", "cpu"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -169,7 +169,8 @@ def test_csharp_client_says_hello_gets_the_rig_and_its_frames_are_answered_by_ha
             probe.stop()
         stop(server)
     expected_rig = rig_message(builtin_hand)
-    assert hello["model"].startswith("micro") and hello["rig"] == expected_rig.rig_id
+    # serve's default model is the bundled checkpoint
+    assert hello["model"] == DEFAULT_CHECKPOINT.stem and hello["rig"] == expected_rig.rig_id
     assert rig["rig_id"] == expected_rig.rig_id
     assert rig["sha1"] == hashlib.sha1(encode(expected_rig)).hexdigest()
     results = probe.events("result")
