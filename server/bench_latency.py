@@ -15,8 +15,9 @@ import json
 from pathlib import Path
 
 from server.latency_report import plot, summarize
-from server.load import CameraLoad, LoadRun, load_frames
+from server.load import CameraLoad, LoadRun
 from server.paths import SAMPLE_STREAM
+from server.replay import recorded_frames
 from server.spawn import SpawnedServer
 
 
@@ -71,7 +72,7 @@ def serve_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def _load(args: argparse.Namespace, router: str, pub: str) -> tuple[CameraLoad, LoadRun]:
-    load = CameraLoad(router, pub, load_frames(args.file), args.fps, args.streams, args.seconds)
+    load = CameraLoad(router, pub, recorded_frames(args.file), args.fps, args.streams, args.seconds)
     print(
         f"sending {args.streams} stream(s) × {args.fps:g} fps for {args.seconds:g} s "
         f"of {args.file.name} to {router}",

@@ -59,12 +59,9 @@ def open_source(source: str, loop: bool = False) -> CameraSource:
 def _recorded_frames(path: Path, loop: bool) -> CameraSource:
     """The frames of a recorded stream, decoded once up front, with their own intrinsics."""
     from server.pipeline import decode_image
-    from server.replay import records_of
+    from server.replay import recorded_frames
 
-    recorded = [frame for _, frame in records_of(path, Frame)]
-    if not recorded:
-        raise ValueError(f"{path} holds no frames (record with --frames to keep them)")
-    images = [(decode_image(frame), frame.intrinsics) for frame in recorded]
+    images = [(decode_image(frame), frame.intrinsics) for frame in recorded_frames(path)]
 
     def frames():
         while True:

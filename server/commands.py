@@ -492,16 +492,12 @@ def _ping(args: argparse.Namespace) -> int:
 
 
 def _camera(args: argparse.Namespace) -> int:
-    import cv2
-
     from server.camera import CameraClient, open_source, run_camera
+    from server.overlay import display_available
 
     if args.fps <= 0:
         raise ValueError("--fps must be positive")
-    if args.preview and (
-        not os.environ.get("DISPLAY")
-        or "GUI:                           NONE" in cv2.getBuildInformation()
-    ):
+    if args.preview and not display_available():
         print(
             "handmesh camera: --preview needs a display and OpenCV with a GUI "
             "(pip install opencv-python instead of opencv-python-headless)"

@@ -12,7 +12,6 @@ the sample keep running afterwards, for a Unity scene to connect to.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +25,12 @@ from protocol.limits import DEFAULT_HOST, DEFAULT_PUB_PORT, DEFAULT_ROUTER_PORT
 from protocol.messages import Frame, Hand, Hello, Rig, RigRequest
 from server.app import SOFTWARE
 from server.latency_report import plot, summarize
-from server.load import CameraLoad, FrameTiming, load_frames
-from server.overlay import HandOverlay
+from server.load import CameraLoad, FrameTiming
+from server.overlay import HandOverlay, display_available
 from server.paths import SAMPLE_STREAM
+from server.pipeline import decode_image
 from server.placement import frame_intrinsics
-from server.replay import records_of, replay_schedule, send_frames
+from server.replay import recorded_frames, records_of, replay_schedule, send_frames
 from server.requests import ask
 from server.spawn import SpawnedServer
 
@@ -78,12 +78,11 @@ def draw_overlays(
     frames: list[Frame], timings: list[FrameTiming], faces: np.ndarray
 ) -> list[np.ndarray]:
     """Every sent frame with its result drawn and its latency as the caption."""
-    first = cv2.imdecode(np.frombuffer(frames[0].image.data, np.uint8), cv2.IMREAD_COLOR)
-    overlay = HandOverlay(first.shape[1], first.shape[0], faces)
+    overlay = HandOverlay(frames[0].image.width, frames[0].image.height, faces)
     images = []
     for timing in timings:
         frame = frames[timing.seq % len(frames)]
-        image = cv2.imdecode(np.frombuffer(frame.image.data, np.uint8), cv2.IMREAD_COLOR)
+        image = decode_image(frame)
         K = frame_intrinsics(frame.intrinsics, image.shape[1], image.shape[0])
         if timing.result is None:
             caption = f"frame {timing.seq}: dropped"
@@ -106,11 +105,6 @@ def write_video(images: list[np.ndarray], path: Path, fps: float) -> Path:
     return path
 
 
-def display_available() -> bool:
-    has_gui = "GUI:                           NONE" not in cv2.getBuildInformation()
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and has_gui
-
-
 def play_in_window(images: list[np.ndarray], fps: float) -> None:
     for image in images:
         cv2.imshow("handmesh demo", image)
@@ -125,7 +119,7 @@ def run_demo(settings: DemoSettings) -> dict:
 
     out = settings.out
     out.mkdir(parents=True, exist_ok=True)
-    frames = load_frames(settings.stream_file)
+    frames = recorded_frames(settings.stream_file)
     try:
         truth = read_sequence(settings.stream_file).truth
     except ValueError:

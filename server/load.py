@@ -17,7 +17,6 @@ import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import zmq
 
@@ -25,8 +24,11 @@ from protocol.codec import decode, encode
 from protocol.errors import ProtocolError
 from protocol.messages import Ack, Error, Frame, Hands, Hello, Stats, StatsRequest
 from server.app import SOFTWARE, TAP_LEASE_S
-from server.replay import records_of, wait_until
+from server.replay import wait_until
 from server.requests import ask
+
+# Sent at the start and again well within each lease (PROTOCOL.md §5).
+TAP_ACKS_HELLO = encode(Hello("client", SOFTWARE, ("tap-acks",), name="bench"))
 
 
 @dataclass
@@ -49,13 +51,6 @@ class LoadRun:
     seconds: float  # how long frames were sent for
     errors: int
     server_stats: Stats | None
-
-
-def load_frames(path: Path) -> list[Frame]:
-    frames = [frame for _, frame in records_of(path, Frame)]
-    if not frames:
-        raise ValueError(f"{path} holds no frames to send")
-    return frames
 
 
 class CameraLoad:
@@ -98,7 +93,7 @@ class CameraLoad:
             for stream in self.stream_ids:
                 sub.setsockopt(zmq.SUBSCRIBE, stream.encode())
             tap.connect(self.router)
-            tap.send(encode(Hello("client", SOFTWARE, ("tap-acks",), name="bench")))
+            tap.send(TAP_ACKS_HELLO)
             time.sleep(0.3)  # let the subscriptions reach the server before the first frame
             sender = threading.Thread(target=self._send, daemon=True)
             sender.start()
@@ -176,7 +171,7 @@ class CameraLoad:
                     if isinstance(message, Ack):
                         self._acked(message)
             if time.monotonic() - last_hello > TAP_LEASE_S / 3:
-                tap.send(encode(Hello("client", SOFTWARE, ("tap-acks",), name="bench")))
+                tap.send(TAP_ACKS_HELLO)
                 last_hello = time.monotonic()
 
     def _matched(self, hands: Hands, now_ns: int) -> None:

@@ -9,6 +9,8 @@ the hand in the picture is a 3D result that projects right.
 
 from __future__ import annotations
 
+import os
+
 import cv2
 import numpy as np
 
@@ -18,6 +20,13 @@ from protocol.messages import Hands
 
 MESH_ALBEDO = (0.35, 0.65, 0.95)  # light blue
 MESH_OPACITY = 0.55
+
+
+def display_available() -> bool:
+    """Whether a window can be shown: a display, and OpenCV built with a GUI (the headless
+    wheel has none)."""
+    has_gui = "GUI:                           NONE" not in cv2.getBuildInformation()
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and has_gui
 
 
 class HandOverlay:

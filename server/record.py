@@ -65,7 +65,8 @@ def record(
     try:
         dealer.connect(server)
         capabilities = ("tap-frames",) if frames else ()
-        hello = ask(dealer, Hello("client", SOFTWARE, capabilities, name="recorder"), Hello)
+        greeting = Hello("client", SOFTWARE, capabilities, name="recorder")  # renews the lease
+        hello = ask(dealer, greeting, Hello)
         if results:
             sub.connect(results_address)
             sub.setsockopt(zmq.SUBSCRIBE, (stream or "").encode())
@@ -97,7 +98,7 @@ def record(
                         summary.results += 1
                         summary.streams.add(topic.decode(errors="replace"))
                 if frames and time.monotonic() - last_hello > TAP_LEASE_S / 3:
-                    dealer.send(encode(Hello("client", SOFTWARE, capabilities, name="recorder")))
+                    dealer.send(encode(greeting))
                     last_hello = time.monotonic()
         summary.seconds = time.monotonic() - start
     finally:

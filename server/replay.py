@@ -20,7 +20,7 @@ import zmq
 
 from protocol.codec import decode, encode
 from protocol.errors import ProtocolError
-from protocol.messages import Message
+from protocol.messages import Frame, Message
 from protocol.stream_file import Record, StreamReader
 
 SPIN_S = 0.0005
@@ -71,6 +71,14 @@ def records_of(path: Path, message_type: type) -> list[tuple[Record, Message]]:
         if isinstance(message, message_type):
             kept.append((record, message))
     return kept
+
+
+def recorded_frames(path: Path) -> list[Frame]:
+    """The frames of a recorded stream, in order; ValueError when it holds none."""
+    frames = [frame for _, frame in records_of(path, Frame)]
+    if not frames:
+        raise ValueError(f"{path} holds no frames (record with --frames to keep them)")
+    return frames
 
 
 def publish_results(socket: zmq.Socket) -> Callable[[Record, Message], None]:

@@ -15,7 +15,8 @@ from protocol.codec import decode, encode
 from protocol.messages import Ack
 from server import bench_latency
 from server.latency_report import plot, summarize
-from server.load import CameraLoad, load_frames
+from server.load import CameraLoad
+from server.replay import recorded_frames
 
 
 def fake_engine(server: RunningServer, stop: threading.Event) -> None:
@@ -41,7 +42,7 @@ def test_two_streams_are_matched_frame_by_frame_with_results_and_acks(tmp_path):
     engine = threading.Thread(target=fake_engine, args=(server, stop))
     engine.start()
     try:
-        load = CameraLoad(server.router, server.pub, load_frames(SAMPLE)[:20], 10, 2, 2.0)
+        load = CameraLoad(server.router, server.pub, recorded_frames(SAMPLE)[:20], 10, 2, 2.0)
         run = load.run(drain_s=0.5)
     finally:
         stop.set()
