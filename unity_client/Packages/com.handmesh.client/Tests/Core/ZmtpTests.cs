@@ -133,7 +133,12 @@ namespace HandMesh.Client.Core.Tests
             var options = new ZmtpOptions { MinBackoffMs = 10, MaxBackoffMs = 20 };
             var socket = new ZmtpClientSocket(ZmtpClientSocket.Sub, new ZmtpEndpoint("127.0.0.1", port), options);
             socket.Start();
-            Thread.Sleep(200);
+            // Waits for the first refused attempt rather than a fixed time: a busy machine may
+            // not run the socket's thread within any particular number of milliseconds.
+            DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+            while (socket.LastError == null && DateTime.UtcNow < deadline)
+                Thread.Sleep(10);
+            Thread.Sleep(100); // several more retries
             Assert.AreEqual(0, socket.ConnectCount);
             Assert.IsNotNull(socket.LastError);
             Assert.IsFalse(socket.Send(new byte[] { 1 }));
