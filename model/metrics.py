@@ -10,6 +10,9 @@
   F = 2PR / (P + R), per sample, then averaged.
 - AUC of the PCK curve over 0–50 mm (100 thresholds), normalised to [0, 1], for aligned
   joints and aligned vertices.
+Beside them (not an official metric): the PA-MPJPE of answering every sample with the
+split's mean pose — what a model scores that learned where the hand points but nothing
+of how its fingers bend, since the alignment takes orientation and scale away.
 Inputs are in meters, shape (N, P, 3).
 """
 
@@ -54,6 +57,14 @@ def pck_auc(errors_m: np.ndarray) -> tuple[np.ndarray, float]:
     return curve, float(np.trapezoid(curve, PCK_THRESHOLDS_M) / PCK_THRESHOLDS_M[-1])
 
 
+def mean_pose_pa_mpjpe_mm(joints_true: np.ndarray) -> float:
+    """PA-MPJPE (mm) of predicting the mean root-relative pose of ``joints_true`` (N, 21, 3)
+    for every one of its samples."""
+    root_relative = joints_true - joints_true[:, :1]
+    mean_pose = np.broadcast_to(root_relative.mean(0), root_relative.shape)
+    return float(aligned_errors(root_relative, mean_pose)[0].mean() * 1000)
+
+
 def evaluate_predictions(
     joints_true: np.ndarray,
     joints_pred: np.ndarray,
@@ -75,6 +86,7 @@ def evaluate_predictions(
         "samples": len(joints_true),
         "pa_mpjpe_mm": float(joint_errors.mean() * 1000),
         "pa_mpvpe_mm": float(vertex_errors.mean() * 1000),
+        "pa_mpjpe_mean_pose_mm": mean_pose_pa_mpjpe_mm(joints_true),
         "f_score_5mm": float(f5),
         "f_score_15mm": float(f15),
         "auc_joints": joint_auc,

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
 
-from model.metrics import align_with_scale, aligned_errors, evaluate_predictions, f_score, pck_auc
+from model.metrics import (
+    align_with_scale,
+    aligned_errors,
+    evaluate_predictions,
+    f_score,
+    mean_pose_pa_mpjpe_mm,
+    pck_auc,
+)
 
 
 def points(count: int = 21, seed: int = 0) -> np.ndarray:
@@ -63,6 +70,15 @@ def test_evaluate_reports_zero_for_a_perfect_prediction():
     metrics = evaluate_predictions(joints, joints * 1.1, vertices, vertices + 0.2)
     assert metrics["pa_mpjpe_mm"] < 1e-3 and metrics["pa_mpvpe_mm"] < 1e-3
     assert metrics["f_score_5mm"] == 1.0 and metrics["auc_joints"] > 0.99
+
+
+def test_mean_pose_baseline_is_zero_for_a_single_pose_and_positive_for_two():
+    pose, other = points(21, 1), points(21, 7)
+    assert mean_pose_pa_mpjpe_mm(np.stack([pose, pose + 0.3, pose])) < 1e-3  # wrist moves
+    two = np.stack([pose, other, pose, other])
+    baseline = mean_pose_pa_mpjpe_mm(two)
+    assert baseline > 5.0  # the poses differ by centimetres, the mean fits neither
+    assert evaluate_predictions(two, two, two, two)["pa_mpjpe_mean_pose_mm"] == baseline
 
 
 def test_metrics_reject_mismatched_shapes():
