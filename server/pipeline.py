@@ -2,11 +2,15 @@
 
 Hand localisation tracks by prediction: a stream's next crop is the square around its
 last keypoints. A stream with no track (its first frame, or after losing the hand) is
-re-detected: candidate views — the whole frame and a grid of closer, overlapping squares —
-go through the network in one batch, and the most confident view's heatmap keypoints give
-the crop for the real pass. Each result says
-which (`locate` vs `detect` stage). A confidence below the threshold publishes "no hand"
-and drops the track, rather than publishing garbage.
+searched: candidate views — the whole frame and a grid of closer, overlapping squares — go
+through the network in one batch, and the most confident view is that frame's answer; its
+keypoints give the next frame's crop. A frame is searched *or* tracked, never both, and a
+batch searches at most `max_searches` streams (the longest-waiting first; the others answer
+"no hand" this frame): a search costs several forward passes, and bounding the work per
+batch is what bounds latency. A result's stages say which ran (`detect` vs `forward`). A
+confidence below the threshold publishes "no hand" and drops the track, rather than
+publishing garbage; after a search, the best view's box is kept as a candidate so the next
+frame takes a close look there.
 
 Left hands (hinted by the frame) are mirrored into right hands for the network, which is
 trained on right hands only, and mirrored back.
@@ -22,7 +26,7 @@ import numpy as np
 
 from model.hand.ik import HandIK
 from model.hand.model import HandModel
-from model.inference import DEFAULT_CONFIDENCE_THRESHOLD, HandMeshPredictor
+from model.inference import DEFAULT_CONFIDENCE_THRESHOLD, HandMeshPredictor, Prediction
 from protocol.messages import Frame, Hand, Hands
 from server.crop import CropBox, box_from_keypoints, crop, follow, search_boxes, uncrop_points
 from server.one_euro import OneEuroFilter, QuaternionFilter
@@ -34,6 +38,7 @@ class StreamTrack:
     """What the pipeline remembers of one stream between frames."""
 
     box: CropBox | None = None
+    last_search: int = -1  # the batch that last searched this stream
     joints_filter: OneEuroFilter = field(default_factory=OneEuroFilter)
     rotations_filter: QuaternionFilter = field(default_factory=QuaternionFilter)
 
@@ -81,13 +86,16 @@ class HandPipeline:
         hand: HandModel,
         confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
         margin: float = 1.4,
+        max_searches: int = 1,
     ) -> None:
         self.predictor = predictor
         self.ik = HandIK(hand)
         self.confidence_threshold = confidence_threshold
         self.margin = margin
+        self.max_searches = max_searches
         self.tracks: dict[str, StreamTrack] = {}
         self.size = predictor.input_size
+        self.batches = 0
 
     def forget(self, stream: str) -> None:
         self.tracks.pop(stream, None)
@@ -107,17 +115,35 @@ class HandPipeline:
             except ValueError as error:
                 results[position] = FrameFailure(frame, str(error))
         timer.mark("decode")
-        if work:
-            missing = [w for _, w in work if w.track.box is None]
-            if missing:
-                self._detect(missing)
-                timer.mark("detect")
-            crops = np.stack([crop(w.image, w.track.box, self.size) for _, w in work])
+        self.batches += 1
+        tracked = [(position, w) for position, w in work if w.track.box is not None]
+        lost = sorted(
+            ((position, w) for position, w in work if w.track.box is None),
+            key=lambda item: item[1].track.last_search,
+        )
+        searched, deferred = lost[: self.max_searches], lost[self.max_searches :]
+        answers: list[tuple[int, _Work, Prediction, int, CropBox]] = []
+        if searched:
+            prediction, best = self._search([w for _, w in searched])
+            answers += [
+                (position, w, prediction, index, box)
+                for (position, w), (index, box) in zip(searched, best, strict=True)
+            ]
+            timer.mark("detect")
+        if tracked:
+            crops = np.stack([crop(w.image, w.track.box, self.size) for _, w in tracked])
             timer.mark("crop")
             prediction = self.predictor.predict(crops)
+            answers += [
+                (position, w, prediction, index, w.track.box)
+                for index, (position, w) in enumerate(tracked)
+            ]
             timer.mark("forward")
-            for index, (position, w) in enumerate(work):
-                results[position] = self._finish(w, prediction, index)
+        for position, w in deferred:
+            results[position] = Hands(w.frame.stream, w.frame.seq, w.frame.t_capture_ns)
+        for position, w, prediction, index, box in answers:
+            results[position] = self._finish(w, prediction, index, box)
+        if answers:
             timer.mark("ik_filter")
         return [
             r
@@ -138,9 +164,9 @@ class HandPipeline:
         track = self.tracks.setdefault(frame.stream, StreamTrack())
         return _Work(frame, np.ascontiguousarray(image), K, mirrored, track)
 
-    def _detect(self, work: list[_Work]) -> None:
-        """Candidate views of each frame (`search_boxes`) in one forward pass; the most
-        confident view's keypoints give the track's box."""
+    def _search(self, work: list[_Work]) -> tuple[Prediction, list[tuple[int, CropBox]]]:
+        """Candidate views of each frame (`search_boxes`) in one forward pass; per frame, the
+        index of its most confident view in the prediction, and that view's box."""
         candidates = [search_boxes(w.image.shape[1], w.image.shape[0]) for w in work]
         views = np.stack(
             [
@@ -150,23 +176,28 @@ class HandPipeline:
             ]
         )
         prediction = self.predictor.predict(views)
-        first = 0
+        best, first = [], 0
         for w, boxes in zip(work, candidates, strict=True):
-            best = first + int(np.argmax(prediction.confidence[first : first + len(boxes)]))
-            box = boxes[best - first]
-            keypoints = uncrop_points(prediction.keypoints_2d[best], box, self.size)
-            w.track.box = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
+            index = first + int(np.argmax(prediction.confidence[first : first + len(boxes)]))
+            best.append((index, boxes[index - first]))
             w.detected = True
+            w.track.last_search = self.batches
             first += len(boxes)
+        return prediction, best
 
-    def _finish(self, w: _Work, prediction, index: int) -> Hands:
+    def _finish(self, w: _Work, prediction: Prediction, index: int, box: CropBox) -> Hands:
+        """The result for the crop ``box`` of ``w``'s frame, which is ``prediction[index]``;
+        moves the stream's track on."""
         frame = w.frame
         confidence = float(prediction.confidence[index])
         no_hand = Hands(frame.stream, frame.seq, frame.t_capture_ns)
+        keypoints = uncrop_points(prediction.keypoints_2d[index], box, self.size)
+        proposed = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
         if confidence < self.confidence_threshold:
             w.track.lose()
+            if w.detected:
+                w.track.box = proposed  # a candidate: the next frame looks there closely
             return no_hand
-        keypoints = uncrop_points(prediction.keypoints_2d[index], w.track.box, self.size)
         joints_rel = prediction.joints[index].astype(np.float64)
         try:
             joints = joints_rel + solve_translation(joints_rel, keypoints, w.K)
@@ -175,8 +206,7 @@ class HandPipeline:
             return no_hand
         now = frame.t_capture_ns / 1e9
         joints = w.track.joints_filter(joints, now)
-        proposed = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
-        w.track.box = follow(w.track.box, proposed)
+        w.track.box = proposed if w.detected else follow(w.track.box, proposed)
         try:
             quaternions = self.ik.solve(joints).quaternions[0]
         except ValueError:

@@ -110,7 +110,9 @@ def test_frames_in_results_out_with_the_same_seq_and_capture_time(jpeg_frames):
                 seq,
                 1_000_000 + seq,
             )
-            assert {"decode", "crop", "forward", "ik_filter"} <= set(result.stage_us)
+            # The first frame is found by a search; the next ones are tracked.
+            ran = {"detect"} if seq == 0 else {"crop", "forward"}
+            assert {"decode", "ik_filter"} | ran <= set(result.stage_us)
             (hand,) = result.hands
             assert hand.joints.shape == (21, 3) and hand.vertices.dtype == np.float32
             assert hand.wrist_position[2] > 0  # placed in front of the camera

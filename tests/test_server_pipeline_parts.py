@@ -124,17 +124,49 @@ def test_search_boxes_cover_the_frame_with_closer_views():
     assert min(lefts) == pytest.approx(-0.5) and max(rights) == pytest.approx(639.5)
 
 
-def test_detection_takes_the_box_of_the_most_confident_view():
-    image = np.zeros((480, 640, 3), np.uint8)
+class CountingPredictor(BrightSpotPredictor):
+    """Counts forward passes and the crops in each."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def predict(self, crops: np.ndarray) -> Prediction:
+        self.batches.append(len(crops))
+        return super().predict(crops)
+
+
+def spot_frame(stream: str, seq: int) -> Frame:
     # A small bright "hand" in the bottom-right corner: 1.2 % of the whole-frame view (too
     # small to see), 3.3 % of the closer bottom-right view.
+    image = np.zeros((480, 640, 3), np.uint8)
     image[380:440, 520:600] = 255
-    pipeline = HandPipeline(BrightSpotPredictor(), load_builtin_hand())
-    frame = Frame("cam0", 0, 0, Image("raw", image.tobytes(), 640, 480, "bgr8"))
-    work = pipeline._prepare(frame)
-    pipeline._detect([work])
-    box = work.track.box
+    return Frame(stream, seq, seq, Image("raw", image.tobytes(), 640, 480, "bgr8"))
+
+
+def test_a_search_keeps_the_most_confident_views_box_for_a_close_look_next_frame():
+    predictor = CountingPredictor()
+    pipeline = HandPipeline(predictor, load_builtin_hand())
+    first = pipeline.process([spot_frame("cam0", 0)])[0]
+    assert "detect" in first.stage_us and "forward" not in first.stage_us
+    assert first.hands == ()  # 3 % of a view is below the confidence threshold
+    box = pipeline.tracks["cam0"].box
     assert abs(box.centre[0] - 559.5) < 10 and abs(box.centre[1] - 409.5) < 10
+    second = pipeline.process([spot_frame("cam0", 1)])[0]
+    assert "forward" in second.stage_us and "detect" not in second.stage_us
+    assert predictor.batches == [5, 1]  # a frame is searched or tracked, never both
+
+
+def test_a_batch_searches_one_lost_stream_and_the_streams_take_turns():
+    predictor = CountingPredictor()
+    pipeline = HandPipeline(predictor, load_builtin_hand(), confidence_threshold=1.0)
+    searched = []
+    for seq in range(3):
+        results = pipeline.process([spot_frame(name, seq) for name in ("a", "b", "c")])
+        assert all(result.hands == () for result in results)
+        searched.append({s for s, t in pipeline.tracks.items() if t.last_search == seq + 1})
+    assert searched == [{"a"}, {"b"}, {"c"}]  # the longest-waiting stream first
+    # One search (5 views) per batch, plus a close look where the last search pointed.
+    assert predictor.batches == [5, 5, 1, 5, 1]
 
 
 def test_the_tracking_box_changes_size_by_at_most_a_quarter_per_frame():
