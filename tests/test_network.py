@@ -19,12 +19,13 @@ from model.net.network import build_network
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_output_shapes_for_every_config(builtin_hand, name):
     network = build_network(get_config(name), builtin_hand).eval()
+    size = get_config(name).input_size
     with torch.no_grad():
-        outputs = network(torch.rand(2, 3, 224, 224))
+        outputs = network(torch.rand(2, 3, size, size))
     assert [tuple(h.shape) for h in outputs["heatmaps"]] == [
-        (2, 21, 56, 56),
-        (2, 21, 28, 28),
-        (2, 21, 14, 14),
+        (2, 21, size // 4, size // 4),
+        (2, 21, size // 8, size // 8),
+        (2, 21, size // 16, size // 16),
     ]
     assert outputs["keypoints_2d"].shape == (2, 21, 2)
     assert outputs["keypoint_confidence"].shape == (2, 21)
@@ -41,6 +42,41 @@ def test_soft_argmax_finds_the_peak_of_a_gaussian_target():
     found, confidence = soft_argmax(torch.log(target.clamp_min(1e-30)), 224)
     torch.testing.assert_close(found, keypoints, atol=0.05, rtol=0)
     assert torch.all(confidence > 0.3)
+
+
+def test_the_finest_heatmap_sees_the_deepest_stage(builtin_hand):
+    # Which finger is which is known deep in the backbone; the stride-4 map must hear it.
+    heads = build_network(get_config("tiny"), builtin_hand).heatmap_heads.eval()
+    size = get_config("tiny").input_size
+    features = [
+        torch.rand(1, dim, size // stride, size // stride)
+        for dim, stride in zip(get_config("tiny").stage_dims, (4, 8, 16, 32), strict=True)
+    ]
+    changed = [*features[:3], features[3] + 1.0]
+    with torch.no_grad():
+        assert not torch.allclose(heads(features)[0], heads(changed)[0])
+
+
+def test_only_the_heatmap_losses_shape_the_heatmaps(builtin_hand):
+    # The decoder reads the heatmaps (pooling weights, keypoints) but must not train them:
+    # attached, the 3D losses flattened them into broad pooling windows.
+    network = build_network(get_config("micro"), builtin_hand)
+    outputs = network(torch.rand(2, 3, 224, 224))
+    three_d = outputs["joints"].sum() + outputs["vertices"].sum() + outputs["camera"].sum()
+    gradients = torch.autograd.grad(three_d, outputs["heatmaps"], allow_unused=True)
+    assert all(gradient is None for gradient in gradients)
+
+
+def test_keypoint_loss_is_the_soft_argmax_error_in_crop_units(builtin_hand):
+    from model.net.losses import HandMeshLoss
+
+    network = build_network(get_config("micro"), builtin_hand)
+    criterion = HandMeshLoss(network.faces, network.coarse_indices, input_size=101)
+    truth = torch.rand(2, 21, 2) * 100
+    shifted = truth + torch.tensor([10.0, 0.0])  # a tenth of the crop, in x only
+    outputs = {"keypoints_2d": shifted}
+    assert criterion.keypoints({"keypoints_2d": truth}, {"keypoints_2d": truth}) == 0
+    assert float(criterion.keypoints(outputs, {"keypoints_2d": truth})) == pytest.approx(0.1)
 
 
 def test_upsampler_starts_from_a_matrix_that_reproduces_posed_hands(builtin_hand):
@@ -98,7 +134,8 @@ def test_float16_serving_weights_load_stay_close_and_carry_serving_settings(buil
 
 def test_predictor_takes_bgr_crops_and_rejects_anything_else(builtin_hand):
     predictor = HandMeshPredictor(build_network(get_config("tiny"), builtin_hand))
-    crops = np.random.default_rng(0).integers(0, 255, size=(3, 224, 224, 3), dtype=np.uint8)
+    size = predictor.input_size
+    crops = np.random.default_rng(0).integers(0, 255, size=(3, size, size, 3), dtype=np.uint8)
     prediction = predictor.predict(crops)
     assert prediction.keypoints_2d.shape == (3, 21, 2) and prediction.vertices.shape[0] == 3
     assert np.all((prediction.confidence >= 0) & (prediction.confidence <= 1))

@@ -50,6 +50,20 @@ def test_training_steps_lower_the_loss_on_their_batch(synthetic_data, tmp_path):
     assert loss_now() < before
 
 
+def test_only_weight_matrices_and_kernels_are_weight_decayed(synthetic_data, tmp_path):
+    # Decaying a layer scale or a norm's gain pulls a block's output towards zero.
+    trainer = Trainer(synthetic_data, MICRO, tmp_path, settings())
+    decayed, kept = ({id(p) for p in group["params"]} for group in trainer.optimizer.param_groups)
+    modules = dict(trainer.network.named_modules())
+    for name, parameter in trainer.network.named_parameters():
+        owner_name, _, leaf = name.rpartition(".")
+        owner = modules[owner_name]
+        kernel_owner = torch.nn.Linear | torch.nn.Conv2d | torch.nn.MultiheadAttention
+        is_kernel = isinstance(owner, kernel_owner) and leaf.endswith("weight")
+        assert (id(parameter) in decayed) == is_kernel, name
+        assert (id(parameter) in kept) != is_kernel, name
+
+
 def test_resuming_from_a_checkpoint_gives_the_same_weights_as_not_stopping(
     synthetic_data, tmp_path
 ):

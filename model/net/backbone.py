@@ -23,6 +23,8 @@ from torch import nn
 
 from model.net.config import NetConfig
 
+LAYER_SCALE_INIT = 0.1
+
 
 class ChannelNorm(nn.GroupNorm):
     """Normalises over channels and space of each sample (a GroupNorm with one group)."""
@@ -50,7 +52,8 @@ class PoolingAttention(nn.Module):
     """The token mixer: (B, C, H, W) → (B, C, H, W), cost O(H·W·C·k).
 
     Pooling is plain reshape-and-mean (much cheaper than adaptive pooling on a CPU), so
-    ``pool_size`` must divide H and W at every stage (7 divides 56, 28, 14 and 7), and
+    ``pool_size`` must divide H and W at every stage (4 divides a 128 input's 32, 16, 8
+    and 4; 7 a 224 input's 56, 28, 14 and 7), and
     channels form groups of 8 pooled to 4 (C must be a multiple of 32).
     """
 
@@ -102,14 +105,16 @@ class Block(nn.Module):
         self.mlp = nn.Sequential(
             nn.Conv2d(channels, hidden, 1), nn.GELU(), nn.Conv2d(hidden, channels, 1)
         )
-        # Layer scale starts each residual branch near zero: deep stacks train stably.
-        self.scale1 = nn.Parameter(torch.full((channels, 1, 1), 1e-5))
-        self.scale2 = nn.Parameter(torch.full((channels, 1, 1), 1e-5))
+        # Layer scale: each residual branch starts small, so the stack trains stably. 0.1 is
+        # the start CaiT gives for stacks this shallow; PoolFormer's 1e-5 suits deep ones, and
+        # here it left most blocks near-silent after thousands of steps from scratch.
+        self.scale1 = nn.Parameter(torch.full((channels,), LAYER_SCALE_INIT))
+        self.scale2 = nn.Parameter(torch.full((channels,), LAYER_SCALE_INIT))
         self.drop_path = DropPath(drop_path)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.drop_path(self.scale1 * self.mixer(self.norm1(x)))
-        return x + self.drop_path(self.scale2 * self.mlp(self.norm2(x)))
+        x = x + self.drop_path(self.scale1[:, None, None] * self.mixer(self.norm1(x)))
+        return x + self.drop_path(self.scale2[:, None, None] * self.mlp(self.norm2(x)))
 
 
 class PoolAttentionBackbone(nn.Module):

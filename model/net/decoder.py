@@ -9,7 +9,7 @@ Tokens: 21 joint tokens + N coarse-vertex tokens (N = 192 by default), width d.
   all tokens. Pooled features say what a joint looks like, not where it is; the layout is
   most of the 3D answer (a joint's x, y offset from the wrist correlates 0.97 with its 2D
   offset on our data), and without it a first epoch left the 3D outputs at the dataset
-  mean. The keypoints enter detached: the heatmap loss alone shapes them.
+  mean. Heatmaps and keypoints enter detached: the heatmap losses alone shape them.
 - Self-attention among tokens, with vertex→vertex attention masked to coarse-mesh
   neighbours (and self): the mesh's topology, not a free-for-all, decides which vertices
   inform each other; joints see everything and everything sees the joints.
@@ -148,7 +148,11 @@ class MeshDecoder(nn.Module):
         ).to(memory.dtype)
         memory_keys = memory + positions
 
-        attention = heatmap3.flatten(2).softmax(-1)  # (B, 21, h·w)
+        # Detached, like the keypoints: left attached, the 3D losses sent 13× more gradient
+        # into these logits than the heatmap losses did and flattened them into broad
+        # pooling windows (measured on a checkpoint at step 1400), and the pyramid shares
+        # that damage with the finer maps.
+        attention = heatmap3.detach().flatten(2).softmax(-1)  # (B, 21, h·w)
         uv = keypoints_2d.detach() / (self.input_size - 1) * 2.0 - 1.0  # (B, 21, 2) in [-1, 1]
         layout = self.pose_from_keypoints((uv - uv[:, :1]).flatten(1))[:, None]  # (B, 1, d)
         joints = (

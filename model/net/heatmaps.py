@@ -1,9 +1,13 @@
 """Multi-scale 2D joint heatmaps: heads, soft-argmax, Gaussian targets.
 
-Three backbone stages (strides 4, 8, 16) each predict 21 heatmap logits; the finest scale
-also receives the coarser ones upsampled (top-down), so the fused map has both context and
-resolution. Soft-argmax of a softmax over each map gives differentiable 2D keypoints, in
-pixels of the network input (pixel centres at integer coordinates).
+A top-down feature pyramid feeds the heads: every stage's features are projected to one
+width and each coarser level is upsampled and added into the next finer one, so the finest
+map (stride 4) sees the deep stages' context — which finger is which — at the shallow
+stage's resolution. Heads on the three finest levels (strides 4, 8, 16) predict 21 heatmap
+logits each. (Fusing only the heads' logits left the fine map with the shallow stage's
+features alone; its soft-argmax keypoints collapsed onto the palm.) Soft-argmax of a
+softmax over each map gives differentiable 2D keypoints, in pixels of the network input
+(pixel centres at integer coordinates).
 """
 
 from __future__ import annotations
@@ -13,34 +17,37 @@ from torch import nn
 from torch.nn import functional
 
 NUM_KEYPOINTS = 21
+HEATMAP_LEVELS = 3
 
 
 class HeatmapHeads(nn.Module):
-    """Stage features [(B, C_i, H_i, W_i)] for i = 0, 1, 2 → logits per scale (B, 21, H_i, W_i),
-    finest first; each coarser scale's logits are added, upsampled, into the finer one."""
+    """Stage features [(B, C_i, H_i, W_i)], i = 0..3 → logits per scale (B, 21, H_i, W_i)
+    for the three finest, finest first."""
 
-    def __init__(self, stage_dims: tuple[int, ...]) -> None:
+    def __init__(self, stage_dims: tuple[int, ...], width: int) -> None:
         super().__init__()
+        self.laterals = nn.ModuleList(nn.Conv2d(dim, width, 1) for dim in stage_dims)
         self.heads = nn.ModuleList(
             nn.Sequential(
-                nn.Conv2d(dim, dim, 3, padding=1, groups=dim),
+                nn.Conv2d(width, width, 3, padding=1, groups=width),
+                nn.Conv2d(width, width, 1),
                 nn.GELU(),
-                nn.Conv2d(dim, NUM_KEYPOINTS, 1),
+                nn.Conv2d(width, NUM_KEYPOINTS, 1),
             )
-            for dim in stage_dims
+            for _ in range(HEATMAP_LEVELS)
         )
 
     def forward(self, features: list[torch.Tensor]) -> list[torch.Tensor]:
-        logits = [head(feature) for head, feature in zip(self.heads, features, strict=True)]
-        for index in range(len(logits) - 2, -1, -1):
-            coarser = functional.interpolate(
-                logits[index + 1],
-                size=logits[index].shape[-2:],
-                mode="bilinear",
-                align_corners=False,
+        pyramid = [
+            lateral(feature) for lateral, feature in zip(self.laterals, features, strict=True)
+        ]
+        for index in range(len(pyramid) - 2, -1, -1):
+            pyramid[index] = pyramid[index] + functional.interpolate(
+                pyramid[index + 1], size=pyramid[index].shape[-2:], mode="nearest"
             )
-            logits[index] = logits[index] + coarser
-        return logits
+        return [
+            head(level) for head, level in zip(self.heads, pyramid[:HEATMAP_LEVELS], strict=True)
+        ]
 
 
 def soft_argmax(logits: torch.Tensor, input_size: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -4,7 +4,9 @@ Targets (root-relative 3D in meters, camera axes; 2D in input pixels):
     joints (B, 21, 3), vertices (B, V, 3), keypoints_2d (B, 21, 2), and ``valid_3d`` (B,)
     marking samples whose 3D annotation exists (every FreiHAND and synthetic sample has one).
 Terms: 3D joints and vertices (L1), coarse vertices (L1 against the full mesh sampled at the
-coarse indices), multi-scale heatmaps (cross-entropy against normalised Gaussians), 2D
+coarse indices), multi-scale heatmaps (cross-entropy against normalised Gaussians), the
+heatmaps' soft-argmax keypoints (L1, normalised crop coordinates: cross-entropy alone lets
+a map spread over the whole hand, whose centroid sits on the palm), 2D
 reprojection of the 3D joints through the predicted weak-perspective camera (L1, in
 normalised crop coordinates), mesh edge lengths and face normals against the ground truth.
 """
@@ -21,6 +23,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "vertices": 1.0,
     "coarse_vertices": 0.5,
     "heatmaps": 1.0,
+    "keypoints": 1.0,
     "reprojection": 0.1,
     "edges": 1.0,
     "normals": 0.05,
@@ -64,6 +67,7 @@ class HandMeshLoss(nn.Module):
             "vertices": self.vertices(outputs, targets),
             "coarse_vertices": self.coarse_vertices(outputs, targets),
             "heatmaps": self.heatmaps(outputs, targets),
+            "keypoints": self.keypoints(outputs, targets),
             "reprojection": self.reprojection(outputs, targets),
             "edges": self.edges_term(outputs, targets),
             "normals": self.normals(outputs, targets),
@@ -99,11 +103,18 @@ class HandMeshLoss(nn.Module):
             total = total + -(target.flatten(2) * log_probabilities).sum(-1).mean()
         return total / len(outputs["heatmaps"])
 
+    def keypoints(self, outputs: dict, targets: dict) -> torch.Tensor:
+        predicted = self._normalised(outputs["keypoints_2d"])
+        return (predicted - self._normalised(targets["keypoints_2d"])).abs().mean()
+
     def reprojection(self, outputs: dict, targets: dict) -> torch.Tensor:
         camera = outputs["camera"]
         projected = camera[:, None, :1] * outputs["joints"][..., :2] + camera[:, None, 1:]
-        target = targets["keypoints_2d"] / (self.input_size - 1) * 2.0 - 1.0
-        return (projected - target).abs().mean()
+        return (projected - self._normalised(targets["keypoints_2d"])).abs().mean()
+
+    def _normalised(self, pixels: torch.Tensor) -> torch.Tensor:
+        """Input pixels → crop coordinates in [-1, 1]."""
+        return pixels / (self.input_size - 1) * 2.0 - 1.0
 
     def edges_term(self, outputs: dict, targets: dict) -> torch.Tensor:
         def lengths(vertices: torch.Tensor) -> torch.Tensor:

@@ -1,6 +1,6 @@
 """HandMeshNet: backbone → multi-scale heatmaps → mesh decoder, and its factory.
 
-Input: (B, 3, S, S) RGB in [0, 1] (S = config.input_size, 224), a crop around the hand.
+Input: (B, 3, S, S) RGB in [0, 1] (S = config.input_size), a crop around the hand.
 Output dict (see `MeshDecoder` for the 3D parts):
     heatmaps: [(B, 21, S/4, S/4), (B, 21, S/8, S/8), (B, 21, S/16, S/16)] logits
     keypoints_2d: (B, 21, 2) input pixels, from the fused finest heatmap (soft-argmax)
@@ -29,7 +29,7 @@ class HandMeshNet(nn.Module):
         super().__init__()
         self.config = config
         self.backbone = PoolAttentionBackbone(config)
-        self.heatmap_heads = HeatmapHeads(config.stage_dims[:3])
+        self.heatmap_heads = HeatmapHeads(config.stage_dims, config.stage_dims[1])
         self.decoder = MeshDecoder(config, coarse)
         self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
@@ -39,7 +39,7 @@ class HandMeshNet(nn.Module):
 
     def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor | list[torch.Tensor]]:
         features = self.backbone((images - self.mean) / self.std)
-        heatmaps = self.heatmap_heads(features[:3])
+        heatmaps = self.heatmap_heads(features)
         keypoints_2d, confidence = soft_argmax(heatmaps[0], self.config.input_size)
         outputs = self.decoder(features[2], features[3], heatmaps[2], keypoints_2d)
         return {
