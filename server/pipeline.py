@@ -3,14 +3,13 @@
 Hand localisation tracks by prediction: a stream's next crop is the square around its
 last keypoints. A stream with no track (its first frame, or after losing the hand) is
 searched: candidate views — the whole frame and a grid of closer, overlapping squares — go
-through the network in one batch, and the most confident view is that frame's answer; its
-keypoints give the next frame's crop. A frame is searched *or* tracked, never both, and a
-batch searches at most `max_searches` streams (the longest-waiting first; the others answer
-"no hand" this frame): a search costs several forward passes, and bounding the work per
-batch is what bounds latency. A result's stages say which ran (`detect` vs `forward`). A
-confidence below the threshold publishes "no hand" and drops the track, rather than
-publishing garbage; after a search, the best view's box is kept as a candidate so the next
-frame takes a close look there.
+through the network in one batch, and the most confident view's keypoints give the crop
+for the frame's close look, which answers (a loose view's 3D, placed in the camera, can be
+far off). A batch searches at most `max_searches` streams (the longest-waiting first; the
+others answer "no hand" this frame): a search costs several forward passes, and bounding
+the work per batch is what bounds latency when several streams lose their hands at once.
+A result's stages say whether a search ran (`detect`). A confidence below the threshold
+publishes "no hand" and drops the track, rather than publishing garbage.
 
 Left hands (hinted by the frame) are mirrored into right hands for the network, which is
 trained on right hands only, and mirrored back.
@@ -76,7 +75,6 @@ class _Work:
     K: np.ndarray
     mirrored: bool
     track: StreamTrack
-    detected: bool = False
 
 
 class HandPipeline:
@@ -122,28 +120,19 @@ class HandPipeline:
             key=lambda item: item[1].track.last_search,
         )
         searched, deferred = lost[: self.max_searches], lost[self.max_searches :]
-        answers: list[tuple[int, _Work, Prediction, int, CropBox]] = []
         if searched:
-            prediction, best = self._search([w for _, w in searched])
-            answers += [
-                (position, w, prediction, index, box)
-                for (position, w), (index, box) in zip(searched, best, strict=True)
-            ]
+            self._search([w for _, w in searched])
             timer.mark("detect")
-        if tracked:
-            crops = np.stack([crop(w.image, w.track.box, self.size) for _, w in tracked])
-            timer.mark("crop")
-            prediction = self.predictor.predict(crops)
-            answers += [
-                (position, w, prediction, index, w.track.box)
-                for index, (position, w) in enumerate(tracked)
-            ]
-            timer.mark("forward")
         for position, w in deferred:
             results[position] = Hands(w.frame.stream, w.frame.seq, w.frame.t_capture_ns)
-        for position, w, prediction, index, box in answers:
-            results[position] = self._finish(w, prediction, index, box)
-        if answers:
+        looked = tracked + searched
+        if looked:
+            crops = np.stack([crop(w.image, w.track.box, self.size) for _, w in looked])
+            timer.mark("crop")
+            prediction = self.predictor.predict(crops)
+            timer.mark("forward")
+            for index, (position, w) in enumerate(looked):
+                results[position] = self._finish(w, prediction, index)
             timer.mark("ik_filter")
         return [
             r
@@ -164,9 +153,9 @@ class HandPipeline:
         track = self.tracks.setdefault(frame.stream, StreamTrack())
         return _Work(frame, np.ascontiguousarray(image), K, mirrored, track)
 
-    def _search(self, work: list[_Work]) -> tuple[Prediction, list[tuple[int, CropBox]]]:
-        """Candidate views of each frame (`search_boxes`) in one forward pass; per frame, the
-        index of its most confident view in the prediction, and that view's box."""
+    def _search(self, work: list[_Work]) -> None:
+        """Candidate views of each frame (`search_boxes`) in one forward pass; the most
+        confident view's keypoints give the frame's crop."""
         candidates = [search_boxes(w.image.shape[1], w.image.shape[0]) for w in work]
         views = np.stack(
             [
@@ -176,28 +165,22 @@ class HandPipeline:
             ]
         )
         prediction = self.predictor.predict(views)
-        best, first = [], 0
+        first = 0
         for w, boxes in zip(work, candidates, strict=True):
-            index = first + int(np.argmax(prediction.confidence[first : first + len(boxes)]))
-            best.append((index, boxes[index - first]))
-            w.detected = True
+            best = first + int(np.argmax(prediction.confidence[first : first + len(boxes)]))
+            keypoints = uncrop_points(prediction.keypoints_2d[best], boxes[best - first], self.size)
+            w.track.box = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
             w.track.last_search = self.batches
             first += len(boxes)
-        return prediction, best
 
-    def _finish(self, w: _Work, prediction: Prediction, index: int, box: CropBox) -> Hands:
-        """The result for the crop ``box`` of ``w``'s frame, which is ``prediction[index]``;
-        moves the stream's track on."""
+    def _finish(self, w: _Work, prediction: Prediction, index: int) -> Hands:
         frame = w.frame
         confidence = float(prediction.confidence[index])
         no_hand = Hands(frame.stream, frame.seq, frame.t_capture_ns)
-        keypoints = uncrop_points(prediction.keypoints_2d[index], box, self.size)
-        proposed = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
         if confidence < self.confidence_threshold:
             w.track.lose()
-            if w.detected:
-                w.track.box = proposed  # a candidate: the next frame looks there closely
             return no_hand
+        keypoints = uncrop_points(prediction.keypoints_2d[index], w.track.box, self.size)
         joints_rel = prediction.joints[index].astype(np.float64)
         try:
             joints = joints_rel + solve_translation(joints_rel, keypoints, w.K)
@@ -206,7 +189,8 @@ class HandPipeline:
             return no_hand
         now = frame.t_capture_ns / 1e9
         joints = w.track.joints_filter(joints, now)
-        w.track.box = proposed if w.detected else follow(w.track.box, proposed)
+        proposed = box_from_keypoints(keypoints, self.margin, w.image.shape[1::-1])
+        w.track.box = follow(w.track.box, proposed)
         try:
             quaternions = self.ik.solve(joints).quaternions[0]
         except ValueError:

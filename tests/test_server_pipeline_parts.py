@@ -143,17 +143,12 @@ def spot_frame(stream: str, seq: int) -> Frame:
     return Frame(stream, seq, seq, Image("raw", image.tobytes(), 640, 480, "bgr8"))
 
 
-def test_a_search_keeps_the_most_confident_views_box_for_a_close_look_next_frame():
-    predictor = CountingPredictor()
-    pipeline = HandPipeline(predictor, load_builtin_hand())
-    first = pipeline.process([spot_frame("cam0", 0)])[0]
-    assert "detect" in first.stage_us and "forward" not in first.stage_us
-    assert first.hands == ()  # 3 % of a view is below the confidence threshold
-    box = pipeline.tracks["cam0"].box
+def test_a_search_takes_the_box_of_the_most_confident_view():
+    pipeline = HandPipeline(BrightSpotPredictor(), load_builtin_hand())
+    work = pipeline._prepare(spot_frame("cam0", 0))
+    pipeline._search([work])
+    box = work.track.box
     assert abs(box.centre[0] - 559.5) < 10 and abs(box.centre[1] - 409.5) < 10
-    second = pipeline.process([spot_frame("cam0", 1)])[0]
-    assert "forward" in second.stage_us and "detect" not in second.stage_us
-    assert predictor.batches == [5, 1]  # a frame is searched or tracked, never both
 
 
 def test_a_batch_searches_one_lost_stream_and_the_streams_take_turns():
@@ -165,8 +160,8 @@ def test_a_batch_searches_one_lost_stream_and_the_streams_take_turns():
         assert all(result.hands == () for result in results)
         searched.append({s for s, t in pipeline.tracks.items() if t.last_search == seq + 1})
     assert searched == [{"a"}, {"b"}, {"c"}]  # the longest-waiting stream first
-    # One search (5 views) per batch, plus a close look where the last search pointed.
-    assert predictor.batches == [5, 5, 1, 5, 1]
+    # One search (5 views) and its close look per batch; the other lost streams wait.
+    assert predictor.batches == [5, 1, 5, 1, 5, 1]
 
 
 def test_the_tracking_box_changes_size_by_at_most_a_quarter_per_frame():
