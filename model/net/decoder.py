@@ -30,6 +30,7 @@ from torch import nn
 
 from model.net.coarse_mesh import CoarseMesh
 from model.net.config import NetConfig
+from model.net.heatmaps import crop_coordinates
 
 NUM_JOINTS = 21
 OUTPUT_SCALE_M = 0.1  # heads predict decimetres: values near 1 train better than 0.05
@@ -153,7 +154,7 @@ class MeshDecoder(nn.Module):
         # pooling windows (measured on a checkpoint at step 1400), and the pyramid shares
         # that damage with the finer maps.
         attention = heatmap3.detach().flatten(2).softmax(-1)  # (B, 21, h·w)
-        uv = keypoints_2d.detach() / (self.input_size - 1) * 2.0 - 1.0  # (B, 21, 2) in [-1, 1]
+        uv = crop_coordinates(keypoints_2d.detach(), self.input_size)  # (B, 21, 2)
         layout = self.pose_from_keypoints((uv - uv[:, :1]).flatten(1))[:, None]  # (B, 1, d)
         joints = (
             self.joint_embedding

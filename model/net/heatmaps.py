@@ -50,6 +50,12 @@ class HeatmapHeads(nn.Module):
         ]
 
 
+def crop_coordinates(pixels: torch.Tensor, input_size: int) -> torch.Tensor:
+    """Input pixels → crop coordinates in [-1, 1] (pixel centres 0 and S − 1 at the ends):
+    the scale-free 2D the decoder reads and the 2D losses compare in."""
+    return pixels / (input_size - 1) * 2.0 - 1.0
+
+
 def soft_argmax(logits: torch.Tensor, input_size: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Logits (B, J, h, w) → keypoints (B, J, 2) in input pixels and confidence (B, J).
 

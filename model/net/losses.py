@@ -16,7 +16,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from model.net.heatmaps import gaussian_targets
+from model.net.heatmaps import crop_coordinates, gaussian_targets
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "joints": 1.0,
@@ -104,17 +104,14 @@ class HandMeshLoss(nn.Module):
         return total / len(outputs["heatmaps"])
 
     def keypoints(self, outputs: dict, targets: dict) -> torch.Tensor:
-        predicted = self._normalised(outputs["keypoints_2d"])
-        return (predicted - self._normalised(targets["keypoints_2d"])).abs().mean()
+        predicted = crop_coordinates(outputs["keypoints_2d"], self.input_size)
+        return (predicted - crop_coordinates(targets["keypoints_2d"], self.input_size)).abs().mean()
 
     def reprojection(self, outputs: dict, targets: dict) -> torch.Tensor:
         camera = outputs["camera"]
         projected = camera[:, None, :1] * outputs["joints"][..., :2] + camera[:, None, 1:]
-        return (projected - self._normalised(targets["keypoints_2d"])).abs().mean()
-
-    def _normalised(self, pixels: torch.Tensor) -> torch.Tensor:
-        """Input pixels → crop coordinates in [-1, 1]."""
-        return pixels / (self.input_size - 1) * 2.0 - 1.0
+        target = crop_coordinates(targets["keypoints_2d"], self.input_size)
+        return (projected - target).abs().mean()
 
     def edges_term(self, outputs: dict, targets: dict) -> torch.Tensor:
         def lengths(vertices: torch.Tensor) -> torch.Tensor:
